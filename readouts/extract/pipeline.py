@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from readouts import settings
 from readouts.errors import InputError, ReadoutsError
-from readouts.extract import entities
+from readouts.extract import entities, events
 from readouts.ingest.readers import SourceDocument, check_text
 from readouts.model import Document, Record, document_id
 
@@ -38,7 +38,8 @@ def build_record(doc: Doc, source: SourceDocument) -> Record:
         text=source.text,
     )
     record = Record(document=document, extractor_version=EXTRACTOR_VERSION)
-    entities.fill(record, doc)
+    entities.fill(record, doc)  # persons, organizations, positions, delegations
+    events.fill(record, doc)  # after entities: participants are their ids
     return record
 
 
