@@ -1,0 +1,97 @@
+"""Is this person mention one of these canonical persons? Never two people who share a surname.
+
+Names are compared as token sequences (see :func:`readouts.resolve.names.name_tokens`):
+the given names must agree, and the shorter surname sequence must be the start of the
+longer one, so "Marcelo Ebrard" = "Marcelo Ebrard Casaubon" but "Juan González" ≠
+"Ana González Barrera", and "Juan González López" ≠ "Juan González Barrera".
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from readouts.model import Person, Record
+from readouts.resolve.names import name_tokens
+
+TOKEN_SIMILARITY = 90  # rapidfuzz ratio at which two name tokens are one spelling (typos, transliteration)
+
+
+@dataclass
+class Candidate:
+    """A canonical person as the store knows it: every distinct name form linked to it."""
+
+    id: int
+    names: list[tuple[str, ...]]
+    country: str | None = None
+    mentions: int = 0
+
+
+@dataclass
+class Decision:
+    person_id: int | None  # None: start a new canonical person
+    reason: str
+    score: float = 1.0
+    rejected: list[str] = field(default_factory=list)
+
+
+def same_token(a: str, b: str) -> bool:
+    return a == b or (min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= TOKEN_SIMILARITY)
+
+
+def compatible_names(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Same given name, and one surname sequence starts the other."""
+    if len(a) < 2 or len(b) < 2 or not same_token(a[0], b[0]):
+        return False
+    short, long = sorted((a[1:], b[1:]), key=len)
+    return all(same_token(x, y) for x, y in zip(short, long))
+
+
+def choose_person(tokens: Sequence[str], country: str | None, candidates: Iterable[Candidate]) -> Decision:
+    """The candidate this name is, or None with the reason none fits."""
+    fitting: list[Candidate] = []
+    rejected: list[str] = []
+    for c in candidates:
+        clash = next((n for n in c.names if not compatible_names(tokens, n)), None)
+        if clash is not None:
+            rejected.append(f"#{c.id}: name {' '.join(clash)!r} differs")
+        elif country and c.country and country != c.country:
+            rejected.append(f"#{c.id}: country {c.country} ≠ {country}")
+        else:
+            fitting.append(c)
+    if not fitting:
+        return Decision(None, "new person" + (f" ({'; '.join(rejected)})" if rejected else ""), 1.0, rejected)
+    key = " ".join(tokens)
+    best = max(fitting, key=lambda c: (tuple(tokens) in c.names, c.mentions, -c.id))
+    how = "same name" if tuple(tokens) in best.names else "name variant"
+    extra = " and country" if country and best.country == country else ""
+    score = 1.0 if how == "same name" else 0.9
+    if len(fitting) > 1:
+        score -= 0.2
+        how += f", chosen among {len(fitting)} candidates by mentions"
+    return Decision(best.id, f"{how}{extra}: {key!r} ~ {' '.join(max(best.names, key=len))!r}", score, rejected)
+
+
+def local_aliases(record: Record) -> dict[str, str]:
+    """Person ids of this record that are a surname alone ("Blinken"), mapped to the one fuller
+    person of the same record it stands for. Ambiguous or unmatched surnames map to nothing:
+    a bare surname never links across documents."""
+    full = [(p.id, name_tokens(p.name)) for p in record.persons]
+    out: dict[str, str] = {}
+    for pid, toks in full:
+        if len(toks) != 1:
+            continue
+        owners = {other for other, ot in full if len(ot) >= 2 and toks[0] in ot[1:]}
+        if len(owners) == 1:
+            out[pid] = owners.pop()
+    return out
+
+
+def fullest(names: Iterable[str]) -> str:
+    """The fullest form of a name: most name tokens, then longest."""
+    return max(names, key=lambda n: (len(name_tokens(n)), len(n)))
+
+
+def person_names(person: Person) -> list[str]:
+    return [person.name, *person.aliases]

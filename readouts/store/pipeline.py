@@ -1,0 +1,148 @@
+"""Ingest and reprocess: documents in, one transaction per document.
+
+Already-stored texts (same normalised-text hash) are skipped before spaCy sees
+them; the rest stream through ``extract_documents`` in batches. A document is
+committed with all its facts at once, so a run killed at any moment leaves
+whole documents only, and the next run carries on where it stopped.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from readouts.errors import ReadoutsError
+from readouts.ingest.readers import SourceDocument, read_paths
+from readouts.model import Record, document_id
+from readouts.store import schema as t
+from readouts.store.db import Store
+from readouts.store.write import delete_facts, store_record
+
+Progress = Callable[[str], None]  # called with "stored" | "skipped" | "failed" after each document
+
+
+@dataclass
+class Failure:
+    name: str
+    reason: str
+
+
+@dataclass
+class Report:
+    stored: int = 0
+    skipped: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        rate = self.stored / self.seconds if self.seconds else 0.0
+        return {"stored": self.stored, "skipped": self.skipped, "failed": len(self.failed),
+                "failures": [{"name": f.name, "reason": f.reason} for f in self.failed],
+                "seconds": round(self.seconds, 2), "docs_per_second": round(rate, 2)}
+
+
+def ingest(store: Store, paths: Iterable[str | Path], *, batch_size: int | None = None,
+           progress: Progress | None = None) -> Report:
+    """Store every new document under ``paths`` with its extracted facts."""
+    from readouts.extract import extract_documents
+
+    report, started = Report(), time.perf_counter()
+    tick = progress or (lambda _kind: None)
+    with store.session() as s:
+        seen = set(s.execute(select(t.Document.hash)).scalars())
+
+    def fresh() -> Iterator[SourceDocument]:
+        for item in read_paths(paths):
+            if item.error is not None or item.document is None:
+                report.failed.append(Failure(item.name, _reason(item.name, item.error)))
+                tick("failed")
+                continue
+            h = document_id(item.document.text)
+            if h in seen:
+                report.skipped += 1
+                tick("skipped")
+                continue
+            seen.add(h)
+            yield item.document
+
+    for src, result in extract_documents(fresh(), batch_size=batch_size):
+        kind = _store_one(store, src, result, report)
+        tick(kind)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _store_one(store: Store, src: SourceDocument, result: Record | ReadoutsError, report: Report) -> str:
+    if isinstance(result, Exception):
+        report.failed.append(Failure(src.name, _reason(src.name, result)))
+        return "failed"
+    try:
+        with store.session() as s:
+            store_record(s, result, doc_hash=document_id(src.text))
+    except IntegrityError:  # another process stored the same text meanwhile
+        report.skipped += 1
+        return "skipped"
+    except SQLAlchemyError as e:
+        report.failed.append(Failure(src.name, f"cannot store: {type(e.orig or e).__name__}: "
+                                               f"{str(e.orig or e).splitlines()[0]}"))
+        return "failed"
+    report.stored += 1
+    return "stored"
+
+
+def _reason(name: str, error: Exception | None) -> str:
+    text = str(error) if error else "unreadable"
+    return text[len(name) + 2:] if text.startswith(name + ": ") else text
+
+
+def reprocess(store: Store, *, everything: bool = False, batch_size: int | None = None,
+              progress: Progress | None = None) -> Report:
+    """Re-extract stored documents made by another extractor version (all with ``everything``),
+    replace their facts, and re-apply the manual person corrections that concern them."""
+    from readouts.extract import EXTRACTOR_VERSION, extract_documents
+    from readouts.store.overrides import reapply
+
+    report, started = Report(), time.perf_counter()
+    tick = progress or (lambda _kind: None)
+    with store.session() as s:
+        q = select(t.Document.id)
+        if not everything:
+            q = q.where(t.Document.extractor_version != EXTRACTOR_VERSION)
+        ids = list(s.execute(q.order_by(t.Document.id)).scalars())
+    report.skipped = _count(store) - len(ids)
+
+    def sources() -> Iterator[SourceDocument]:
+        for doc_id in ids:
+            with store.session() as s:
+                d = s.get(t.Document, doc_id)
+                if d is None:
+                    continue
+                yield SourceDocument(name=f"document {d.id} ({d.external_id or d.hash[:19]})", text=d.text,
+                                     id=d.external_id or d.hash, title=d.title,
+                                     date=d.date.isoformat() if d.date else None, url=d.source)
+
+    for src, result in extract_documents(sources(), batch_size=batch_size):
+        if isinstance(result, Exception):
+            report.failed.append(Failure(src.name, _reason(src.name, result)))
+            tick("failed")
+            continue
+        h = document_id(src.text)
+        with store.session() as s:
+            doc = s.execute(select(t.Document).where(t.Document.hash == h)).scalar_one()
+            delete_facts(s, doc.id)
+            store_record(s, result, doc_hash=h, document=doc)
+            reapply(s, document_hash=h)
+        report.stored += 1
+        tick("stored")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _count(store: Store) -> int:
+    from sqlalchemy import func
+    with store.session() as s:
+        return int(s.execute(select(func.count()).select_from(t.Document)).scalar_one())

@@ -1,0 +1,395 @@
+"""Writing one record — the document and all its facts — inside the caller's transaction.
+
+Canonical persons, organizations and events are resolved here, incrementally:
+each mention is looked up by its indexed keys and judged by ``readouts.resolve``;
+the reason of every link goes to ``resolution_log``.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from readouts.model import Record
+from readouts.resolve import events as ev
+from readouts.resolve.names import person_keys
+from readouts.resolve.organizations import compatible_country, is_generic, org_keys
+from readouts.resolve.persons import Candidate, choose_person, fullest, local_aliases
+from readouts.store import schema as t
+
+
+def parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _insert(session: Session, model: type[t.Base], rows: list[dict]) -> list[int]:
+    if not rows:
+        return []
+    stmt = insert(model).returning(model.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
+    return list(session.execute(stmt, rows).scalars())
+
+
+def _log(session: Session, rows: list[dict]) -> None:
+    if rows:
+        session.execute(insert(t.ResolutionLog), rows)
+
+
+def store_record(session: Session, record: Record, *, doc_hash: str, document: t.Document | None = None
+                 ) -> t.Document:
+    """Add the record's document (or refill ``document``, emptied by :func:`delete_facts`) with every fact."""
+    d = record.document
+    if document is None:
+        document = t.Document(hash=doc_hash, external_id=d.id if d.id != doc_hash else None, text=d.text)
+        session.add(document)
+    document.title, document.date, document.language = d.title, parse_date(d.date), d.language or "en"
+    document.source = d.source
+    document.extractor_version = record.extractor_version or "unknown"
+    document.updated_at = t.utcnow()
+    session.flush()
+    session.add(t.ExtractionRun(document_id=document.id, extractor_version=document.extractor_version))
+    orgs = _store_orgs(session, document, record)
+    persons = _store_persons(session, document, record)
+    _store_positions(session, document, record, persons, orgs)
+    delegations = _store_delegations(session, document, record, persons)
+    _store_events(session, document, record, persons, orgs, delegations)
+    return document
+
+
+# --- organizations ---------------------------------------------------------------------------
+
+def _store_orgs(session: Session, doc: t.Document, record: Record) -> dict[str, tuple[int, int]]:
+    """local id -> (org_mention id, organization id)."""
+    out: dict[str, tuple[int, int]] = {}
+    for o in record.organizations:
+        keys = org_keys(o)
+        org_id, reason = _find_org(session, keys, o.country)
+        if org_id is None:
+            org_id = _insert(session, t.Organization, [dict(
+                name=o.name, name_key=keys[0] if keys else o.name.lower(), acronym=o.acronym,
+                country=o.country, kind=o.kind, aliases=o.aliases)])[0]
+        else:
+            _enrich_org(session, org_id, o.acronym, o.country, o.kind)
+        mid = _insert(session, t.OrgMention, [dict(
+            document_id=doc.id, local_id=o.id, organization_id=org_id, name=o.name, acronym=o.acronym,
+            aliases=o.aliases, country=o.country, kind=o.kind, spans=[list(s) for s in o.mentions])])[0]
+        if keys:
+            session.execute(insert(t.OrganizationKey),
+                            [dict(org_mention_id=mid, organization_id=org_id, key=k) for k in keys])
+        _log(session, [dict(kind="organization", entity_id=org_id, mention_id=mid, document_id=doc.id,
+                            reason=reason, score=1.0)])
+        out[o.id] = (mid, org_id)
+    return out
+
+
+def _find_org(session: Session, keys: list[str], country: str | None) -> tuple[int | None, str]:
+    usable = [k for k in keys if country or not is_generic(k)]
+    if not usable:
+        return None, "new organization (generic name without a country)"
+    rows = session.execute(
+        select(t.OrganizationKey.organization_id, t.OrganizationKey.key, t.Organization.country)
+        .join(t.Organization, t.Organization.id == t.OrganizationKey.organization_id)
+        .where(t.OrganizationKey.key.in_(usable))).all()
+    hits: dict[int, set[str]] = defaultdict(set)
+    for org_id, key, c in rows:
+        if compatible_country(country, c):
+            hits[org_id].add(key)
+    if not hits:
+        return None, "new organization"
+    best = max(hits, key=lambda i: (len(hits[i]), -i))
+    return best, f"same key(s) {sorted(hits[best])}"
+
+
+def _enrich_org(session: Session, org_id: int, acronym: str | None, country: str | None, kind: str) -> None:
+    org = session.get(t.Organization, org_id)
+    if org is None:
+        return
+    if acronym and not org.acronym:
+        org.acronym = acronym
+    if country and not org.country:
+        org.country = country
+    if kind != "other" and org.kind == "other":
+        org.kind = kind
+
+
+# --- persons ---------------------------------------------------------------------------------
+
+def _store_persons(session: Session, doc: t.Document, record: Record) -> dict[str, tuple[int, int]]:
+    """local id -> (person_mention id, person id)."""
+    keyed = {p.id: person_keys(fullest([p.name, *p.aliases])) for p in record.persons}
+    candidates = _person_candidates(session, {k.match_key for k in keyed.values() if k.match_key})
+    aliases = local_aliases(record)
+    out: dict[str, tuple[int, int]] = {}
+    logs: list[dict] = []
+    # Full names first, so that a bare surname can take the person its fuller form got.
+    for p in sorted(record.persons, key=lambda p: p.id in aliases):
+        keys = keyed[p.id]
+        if p.id in aliases and aliases[p.id] in out:
+            person_id, reason, score = out[aliases[p.id]][1], f"surname alias of {aliases[p.id]} in this document", 1.0
+        elif keys.match_key is None:
+            person_id, reason, score = None, "surname or single name only: not linked across documents", 1.0
+        else:
+            decision = choose_person(keys.tokens, p.country, candidates.get(keys.match_key, []))
+            person_id, reason, score = decision.person_id, decision.reason, decision.score
+        if person_id is None:
+            person_id = _insert(session, t.Person, [dict(name=p.name, name_key=keys.name_key or p.name.lower(),
+                                                         country=p.country)])[0]
+            if keys.match_key:
+                candidates[keys.match_key].append(Candidate(person_id, [keys.tokens], p.country, 0))
+        else:
+            _enrich_person(session, person_id, p.name, p.country, keys, candidates)
+        mid = _insert(session, t.PersonMention, [dict(
+            document_id=doc.id, local_id=p.id, person_id=person_id, name=p.name, aliases=p.aliases,
+            country=p.country, spans=[list(s) for s in p.mentions], name_key=keys.name_key,
+            match_key=keys.match_key)])[0]
+        logs.append(dict(kind="person", entity_id=person_id, mention_id=mid, document_id=doc.id,
+                         reason=reason, score=score))
+        out[p.id] = (mid, person_id)
+    _log(session, logs)
+    return out
+
+
+def _person_candidates(session: Session, match_keys: set[str]) -> dict[str, list[Candidate]]:
+    out: dict[str, list[Candidate]] = defaultdict(list)
+    if not match_keys:
+        return out
+    rows = session.execute(
+        select(t.PersonMention.match_key, t.PersonMention.person_id, t.PersonMention.name_key,
+               func.count(), t.Person.country)
+        .join(t.Person, t.Person.id == t.PersonMention.person_id)
+        .where(t.PersonMention.match_key.in_(match_keys))
+        .group_by(t.PersonMention.match_key, t.PersonMention.person_id, t.PersonMention.name_key,
+                  t.Person.country)).all()
+    by_person: dict[tuple[str, int], Candidate] = {}
+    for match_key, person_id, name_key, n, country in rows:
+        c = by_person.get((match_key, person_id))
+        if c is None:
+            c = by_person[(match_key, person_id)] = Candidate(person_id, [], country, 0)
+            out[match_key].append(c)
+        c.names.append(tuple(name_key.split()))
+        c.mentions += n
+    return out
+
+
+def _enrich_person(session: Session, person_id: int, name: str, country: str | None, keys,
+                   candidates: dict[str, list[Candidate]]) -> None:
+    person = session.get(t.Person, person_id)
+    if person is None:
+        return
+    if fullest([person.name, name]) != person.name:
+        person.name, person.name_key = name, keys.name_key or person.name_key
+    if country and not person.country:
+        person.country = country
+    for c in candidates.get(keys.match_key or "", []):
+        if c.id == person_id and keys.tokens not in c.names:
+            c.names.append(keys.tokens)
+
+
+# --- positions and delegations -----------------------------------------------------------------
+
+def _store_positions(session: Session, doc: t.Document, record: Record, persons: dict[str, tuple[int, int]],
+                     orgs: dict[str, tuple[int, int]]) -> None:
+    rows = []
+    for p in record.persons:
+        mid, person_id = persons[p.id]
+        for pos in p.positions:
+            om = orgs.get(pos.organization or "")
+            rows.append(dict(document_id=doc.id, person_mention_id=mid, person_id=person_id, title=pos.title,
+                             org_mention_id=om[0] if om else None, organization_id=om[1] if om else None,
+                             country=pos.country or p.country, date=doc.date,
+                             spans=_find_spans(record.document.text, pos.title)))
+    if rows:
+        session.execute(insert(t.Position), rows)
+
+
+def _find_spans(text: str, phrase: str, limit: int = 5) -> list[list[int]]:
+    spans: list[list[int]] = []
+    start = text.find(phrase)
+    while start >= 0 and len(spans) < limit:
+        spans.append([start, start + len(phrase)])
+        start = text.find(phrase, start + 1)
+    return spans
+
+
+def _store_delegations(session: Session, doc: t.Document, record: Record,
+                       persons: dict[str, tuple[int, int]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for d in record.delegations:
+        did = _insert(session, t.Delegation, [dict(document_id=doc.id, local_id=d.id, country=d.country,
+                                                   spans=[list(s) for s in d.evidence])])[0]
+        members = [dict(delegation_id=did, person_mention_id=persons[m][0]) for m in d.members if m in persons]
+        if members:
+            session.execute(insert(t.DelegationMember), members)
+        out[d.id] = did
+    return out
+
+
+# --- events ----------------------------------------------------------------------------------
+
+def _store_events(session: Session, doc: t.Document, record: Record, persons: dict[str, tuple[int, int]],
+                  orgs: dict[str, tuple[int, int]], delegations: dict[str, int]) -> None:
+    used: set[int] = set()  # one document's reports are distinct events by the extractor's judgement
+    for e in record.events:
+        when = parse_date(e.date) or doc.date
+        facts = _report_facts(record, e, when, persons, orgs)
+        event_id, reason, score = _find_event(session, facts, exclude=used)
+        if event_id is None:
+            event_id = _insert(session, t.Event, [dict(type=e.type, status=e.status, date=when, location=e.location,
+                                                       topics=e.topics)])[0]
+        else:
+            _enrich_event(session, event_id, e.location, e.topics)
+        used.add(event_id)
+        rid = _insert(session, t.EventReport, [dict(
+            document_id=doc.id, event_id=event_id, local_id=e.id, type=e.type, status=e.status, date=when,
+            location=e.location, topics=e.topics, plover=e.plover.model_dump() if e.plover else None,
+            spans=[list(s) for s in e.evidence])])[0]
+        parts = e.participants
+        rows = [dict(event_report_id=rid, kind="person", ref=p, person_id=persons[p][1]) for p in parts.persons
+                if p in persons]
+        rows += [dict(event_report_id=rid, kind="organization", ref=o, organization_id=orgs[o][1])
+                 for o in parts.organizations if o in orgs]
+        rows += [dict(event_report_id=rid, kind="delegation", ref=d) for d in parts.delegations]
+        rows += [dict(event_report_id=rid, kind="country", ref=c) for c in parts.countries]
+        if rows:
+            session.execute(insert(t.EventParticipant), rows)
+        _log(session, [dict(kind="event", entity_id=event_id, mention_id=rid, document_id=doc.id,
+                            reason=reason, score=score)])
+
+
+def _report_facts(record: Record, e, when: date | None, persons: dict[str, tuple[int, int]],
+                  orgs: dict[str, tuple[int, int]]) -> ev.EventFacts:
+    parts = e.participants
+    countries = set(parts.countries)
+    for pid in parts.persons:
+        p = record.person(pid)
+        if p and p.country:
+            countries.add(p.country)
+    for d in record.delegations:
+        if d.id in parts.delegations and d.country:
+            countries.add(d.country)
+    person_ids = {persons[p][1] for p in parts.persons if p in persons}
+    for d in record.delegations:
+        if d.id in parts.delegations:
+            person_ids |= {persons[m][1] for m in d.members if m in persons}
+    return ev.EventFacts(type=e.type, date=when, persons=frozenset(person_ids),
+                         organizations=frozenset(orgs[o][1] for o in parts.organizations if o in orgs),
+                         countries=frozenset(countries))
+
+
+def _find_event(session: Session, facts: ev.EventFacts, *, exclude: set[int]) -> tuple[int | None, str, float]:
+    if facts.date is None:
+        return None, "new event (no date to match on)", 1.0
+    day = timedelta(days=ev.MAX_DAYS_APART)
+    ids = [i for i in session.execute(select(t.Event.id).where(
+        t.Event.type == facts.type, t.Event.date.between(facts.date - day, facts.date + day))).scalars()
+        if i not in exclude]
+    why: list[str] = []
+    best: tuple[float, int, str] | None = None
+    for event_id in ids:
+        same, reason, score = ev.same_event(facts, _event_facts(session, event_id))
+        if same and (best is None or score > best[0]):
+            best = (score, event_id, reason)
+        elif not same:
+            why.append(f"#{event_id}: {reason}")
+    if best is None:
+        return None, "new event" + (f" ({'; '.join(why)})" if why else ""), 1.0
+    return best[1], best[2], best[0]
+
+
+def _event_facts(session: Session, event_id: int) -> ev.EventFacts:
+    """What the reports of a canonical event say together."""
+    reports = session.execute(select(t.EventReport.id, t.EventReport.type, t.EventReport.date)
+                              .where(t.EventReport.event_id == event_id)).all()
+    rids = [r.id for r in reports]
+    parts = session.execute(
+        select(t.EventParticipant.kind, t.EventParticipant.ref, t.EventParticipant.person_id,
+               t.EventParticipant.organization_id)
+        .where(t.EventParticipant.event_report_id.in_(rids))).all() if rids else []
+    persons = frozenset(p.person_id for p in parts if p.person_id is not None)
+    countries = {p.ref for p in parts if p.kind == "country"}
+    countries |= _delegation_countries(session, rids)
+    countries |= _person_countries(session, persons)
+    return ev.EventFacts(
+        type=reports[0].type if reports else "?", date=min((r.date for r in reports if r.date), default=None),
+        persons=persons, organizations=frozenset(p.organization_id for p in parts if p.organization_id),
+        countries=frozenset(countries))
+
+
+def _person_countries(session: Session, person_ids: frozenset[int]) -> set[str]:
+    if not person_ids:
+        return set()
+    rows = session.execute(select(t.Person.country).where(t.Person.id.in_(person_ids),
+                                                          t.Person.country.is_not(None))).scalars()
+    return set(rows)
+
+
+def _delegation_countries(session: Session, report_ids: list[int]) -> set[str]:
+    if not report_ids:
+        return set()
+    rows = session.execute(
+        select(t.Delegation.country)
+        .join(t.EventReport, t.EventReport.document_id == t.Delegation.document_id)
+        .join(t.EventParticipant, (t.EventParticipant.event_report_id == t.EventReport.id)
+              & (t.EventParticipant.kind == "delegation") & (t.EventParticipant.ref == t.Delegation.local_id))
+        .where(t.EventReport.id.in_(report_ids), t.Delegation.country.is_not(None))).scalars()
+    return set(rows)
+
+
+def _enrich_event(session: Session, event_id: int, location: str | None, topics: list[str]) -> None:
+    event = session.get(t.Event, event_id)
+    if event is None:
+        return
+    if location and not event.location:
+        event.location = location
+    new = [x for x in topics if x not in (event.topics or [])]
+    if new:
+        event.topics = [*(event.topics or []), *new]
+
+
+# --- removal (reprocessing) ---------------------------------------------------------------------
+
+def delete_facts(session: Session, document_id: int) -> None:
+    """Remove every fact of a document, and canonical entities no document supports any more."""
+    persons = set(session.execute(select(t.PersonMention.person_id).where(
+        t.PersonMention.document_id == document_id)).scalars())
+    orgs = set(session.execute(select(t.OrgMention.organization_id).where(
+        t.OrgMention.document_id == document_id)).scalars())
+    events = set(session.execute(select(t.EventReport.event_id).where(
+        t.EventReport.document_id == document_id)).scalars())
+    for model in (t.ResolutionLog, t.Position, t.EventReport, t.Delegation, t.OrgMention, t.PersonMention):
+        if model is t.EventReport:
+            rids = select(t.EventReport.id).where(t.EventReport.document_id == document_id)
+            session.execute(delete(t.EventParticipant).where(t.EventParticipant.event_report_id.in_(rids)))
+        if model is t.Delegation:
+            dids = select(t.Delegation.id).where(t.Delegation.document_id == document_id)
+            session.execute(delete(t.DelegationMember).where(t.DelegationMember.delegation_id.in_(dids)))
+        if model is t.OrgMention:
+            oids = select(t.OrgMention.id).where(t.OrgMention.document_id == document_id)
+            session.execute(delete(t.OrganizationKey).where(t.OrganizationKey.org_mention_id.in_(oids)))
+        session.execute(delete(model).where(model.document_id == document_id))  # type: ignore[attr-defined]
+    _drop_orphans(session, persons - {None}, orgs - {None}, events - {None})
+
+
+def _drop_orphans(session: Session, persons: set[int], orgs: set[int], events: set[int]) -> None:
+    if persons:
+        alive = set(session.execute(select(t.PersonMention.person_id).where(
+            t.PersonMention.person_id.in_(persons))).scalars())
+        dead = persons - alive
+        if dead:
+            session.execute(update(t.Person).where(t.Person.merged_into_id.in_(dead)).values(merged_into_id=None))
+            session.execute(delete(t.Person).where(t.Person.id.in_(dead)))
+    if orgs:
+        alive = set(session.execute(select(t.OrgMention.organization_id).where(
+            t.OrgMention.organization_id.in_(orgs))).scalars())
+        if orgs - alive:
+            session.execute(delete(t.Organization).where(t.Organization.id.in_(orgs - alive)))
+    if events:
+        alive = set(session.execute(select(t.EventReport.event_id).where(t.EventReport.event_id.in_(events))).scalars())
+        if events - alive:
+            session.execute(delete(t.Event).where(t.Event.id.in_(events - alive)))
