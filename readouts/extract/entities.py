@@ -1,21 +1,187 @@
-"""Persons and organizations found in a parsed document (baseline: spaCy NER)."""
+"""Persons, organizations, positions and delegations of one parsed document.
+
+``fill`` runs the stages in order: gazetteer bodies, persons (which must not swallow a known
+body), the remaining bodies (which must not swallow a person), titles, delegations, and last
+the country each person serves. Ids are p1.., o1.., d1.. in order of first mention.
+"""
 from __future__ import annotations
+
+from collections import Counter
 
 from spacy.tokens import Doc
 
-from readouts.model import Organization, Person, Record
+from readouts.extract import delegations, gazetteer, organizations, persons, positions
+from readouts.extract.gazetteer import NGO_KINDS
+from readouts.extract.marks import Marks
+from readouts.extract.organizations import OrgTable
+from readouts.extract.persons import Cluster
+from readouts.extract.positions import Found
+from readouts.model import Delegation, Organization, Person, Position, Record
+
+US_MARKERS = ("Office of the Spokesperson", "attributable to Spokesperson", "The White House", "\n###",
+              "state.gov", "whitehouse.gov")
+COUNTERPART_WORDS = frozenset({"counterpart", "counterparts"})
+FOREIGN_HONORIFICS = frozenset({"Excellency", "Majesty", "Highness"})
 
 
 def fill(record: Record, doc: Doc) -> None:
-    persons: dict[str, Person] = {}
-    orgs: dict[str, Organization] = {}
-    for ent in doc.ents:
-        span = (ent.start_char, ent.end_char)
-        if ent.label_ == "PERSON":
-            p = persons.setdefault(ent.text, Person(id=f"p{len(persons) + 1}", name=ent.text))
-            p.mentions.append(span)
-        elif ent.label_ == "ORG":
-            o = orgs.setdefault(ent.text, Organization(id=f"o{len(orgs) + 1}", name=ent.text))
-            o.mentions.append(span)
-    record.persons = list(persons.values())
-    record.organizations = list(orgs.values())
+    gaz = gazetteer.load()
+    marks = Marks.of(doc, gaz)
+    orgs, generic = organizations.gazetteer_orgs(doc, marks)
+    clusters = persons.find(doc, marks, set(orgs.at))
+    person_at = {i: k for k, c in enumerate(clusters) for m in c.mentions for i in range(m.start, m.end)}
+    organizations.other_orgs(doc, marks, orgs, generic, set(person_at))
+    org_list = orgs.ordered()
+    org_ids = {e.key: f"o{i + 1}" for i, e in enumerate(org_list)}
+
+    home = home_country(doc, marks, record.document.source)
+    foreign = main_foreign_country(marks, home)
+    found = [_positions(doc, marks, orgs, c, person_at) for c in clusters]
+    countries = [_explicit_country(doc, marks, orgs, c, f) for c, f in zip(clusters, found)]
+    mentions = sorted((doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), k)
+                      for k, c in enumerate(clusters) for m in c.mentions)
+    dels = delegations.find(doc, marks, mentions, home, dict(enumerate(countries)))
+    for d in dels:
+        for k in d.members:
+            if countries[k] is None and d.country and not _ngo(orgs, found[k]):
+                countries[k] = d.country
+    _inherit_in_lists(doc, clusters, countries, found, orgs)
+    for k, c in enumerate(clusters):
+        if countries[k] is None and not _ngo(orgs, found[k]):
+            countries[k] = _contextual_country(doc, marks, c, found[k], home, foreign)
+
+    record.organizations = [_organization(e, org_ids[e.key], doc) for e in org_list]
+    record.persons = [_person(c, f"p{k + 1}", countries[k], found[k], orgs, org_ids, doc)
+                      for k, c in enumerate(clusters)]
+    record.delegations = [Delegation(id=f"d{i + 1}", country=d.country, members=[f"p{k + 1}" for k in d.members],
+                                     evidence=d.evidence) for i, d in enumerate(dels)]
+
+
+def home_country(doc: Doc, marks: Marks, source: str | None) -> str | None:
+    """The government that issued the document: U.S. bylines, else the most named country."""
+    head = doc.text[:400]
+    if any(m in head or m in doc.text[-200:] for m in US_MARKERS) or (source and any(
+            m in source for m in US_MARKERS[-2:])):
+        return "USA"
+    counts = Counter(p.country for p in marks.places)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def main_foreign_country(marks: Marks, home: str | None) -> str | None:
+    counts = Counter(p.country for p in marks.places if p.country != home)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _positions(doc: Doc, marks: Marks, orgs: OrgTable, c: Cluster, person_at: dict[int, int]) -> list[Found]:
+    out: list[Found] = []
+    seen: set[str] = set()
+    for m in c.mentions:
+        for f in positions.titles_for(doc, marks, orgs, m, person_at):
+            key = f.title.lower()
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
+def _explicit_country(doc: Doc, marks: Marks, orgs: OrgTable, c: Cluster, found: list[Found]) -> str | None:
+    for f in found:
+        if f.country:
+            return f.country
+    for m in c.mentions:
+        country = positions.country_after(doc, marks, m.end)
+        if country:
+            return country
+    for f in found:
+        if f.org is not None:
+            entry = orgs.entries[f.org]
+            if entry.kind in NGO_KINDS:
+                return None
+            if entry.country:
+                return entry.country
+    for f in found:
+        implied = marks.gaz.implied_country.get(f.title.lower())
+        if implied:
+            return implied
+    return None
+
+
+def _ngo(orgs: OrgTable, found: list[Found]) -> bool:
+    return any(f.org is not None and orgs.entries[f.org].kind in NGO_KINDS for f in found)
+
+
+def _inherit_in_lists(doc: Doc, clusters: list[Cluster], countries: list[str | None], found: list[list[Found]],
+                      orgs: OrgTable) -> None:
+    """Officials listed after "including" in one sentence share the country of the others listed."""
+    by_sentence: dict[int, list[tuple[int, int]]] = {}
+    for k, c in enumerate(clusters):
+        for m in c.mentions:
+            sent = doc[m.start].sent
+            before = doc[sent.start:m.start]
+            if any(t.lower_ == "including" for t in before):
+                by_sentence.setdefault(sent.start, []).append((m.start, k))
+    for members in by_sentence.values():
+        known = Counter(countries[k] for _, k in members if countries[k])
+        if len(known) == 1:
+            country = next(iter(known))
+            for _, k in members:
+                if countries[k] is None and not _ngo(orgs, found[k]):
+                    countries[k] = country
+
+
+def _contextual_country(doc: Doc, marks: Marks, c: Cluster, found: list[Found], home: str | None,
+                        foreign: str | None) -> str | None:
+    for m in c.mentions:
+        window = doc[max(0, m.start - 4):m.start]
+        if any(t.lower_ in COUNTERPART_WORDS for t in window):
+            return foreign if home else None
+        if any(t.text in FOREIGN_HONORIFICS for t in window):
+            return foreign
+        visited = _visit_destination(doc, marks, m.end)
+        if visited is not None:
+            return next((p.country for p in marks.places if p.country != visited), None) \
+                if home == visited else home
+    return home
+
+
+def _visit_destination(doc: Doc, marks: Marks, end: int) -> str | None:
+    """ "Vice President Kamala Harris’ visit to Mexico": the visitor is not from Mexico."""
+    i = end
+    while i < len(doc) and doc[i].text in ("’", "'", "’s", "'s"):
+        i += 1
+    if i + 2 < len(doc) and doc[i].lower_ in ("visit", "trip", "travel") and doc[i + 1].lower_ == "to":
+        place = marks.place_at.get(i + 2) or marks.place_at.get(i + 3)
+        return place.country if place else None
+    return None
+
+
+def _span_chars(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    return doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+
+
+def _organization(e: organizations.OrgEntry, oid: str, doc: Doc) -> Organization:
+    name = e.name if e.agency else max((f for f in e.forms if f != e.acronym), key=len, default=e.name)
+    aliases = [f for f in e.forms if f != name and f != e.acronym]
+    return Organization(id=oid, name=name, acronym=e.acronym, aliases=aliases, country=e.country,
+                        kind=e.kind,  # type: ignore[arg-type]
+                        mentions=[_span_chars(doc, s, t) for s, t in sorted(e.spans)])
+
+
+def _person(c: Cluster, pid: str, country: str | None, found: list[Found], orgs: OrgTable,
+            org_ids: dict[str, str], doc: Doc) -> Person:
+    name = c.name
+    aliases: list[str] = []
+    for m in c.mentions:
+        if m.text != name and m.text not in aliases:
+            aliases.append(m.text)
+    pos = [Position(title=f.title, organization=org_ids.get(f.org) if f.org else None,
+                    country=f.country or _org_country(orgs, f) or country) for f in found]
+    return Person(id=pid, name=name, aliases=aliases, country=country, positions=pos,
+                  mentions=sorted(_span_chars(doc, m.start, m.end) for m in c.mentions))
+
+
+def _org_country(orgs: OrgTable, f: Found) -> str | None:
+    if f.org is None:
+        return None
+    entry = orgs.entries[f.org]
+    return None if entry.kind in NGO_KINDS else entry.country

@@ -1,0 +1,125 @@
+"""Delegations: one side's named group of officials, and who was in it.
+
+Read from sentences that present a delegation ("The Mexican delegation was made up of ...",
+"The U.S. delegation was led by X and included Y"), that name its head ("X will lead the
+delegation"), from the list under "Members of the Presidential Delegation:", and from "also
+attended" sentences right after one of those. A delegation with no named member is dropped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from readouts.extract.marks import Marks
+
+PRESENTS = re.compile(
+    r"\bdelegation\b[^.;:]{0,60}?\b(?:was|were|is|are|will be|has been)\s+(?:made up of|composed of|comprised of|"
+    r"formed by|integrated by|led by|headed by|represented by|comprising|including|chaired by)"
+    r"|\bdelegation\b\s+(?:included|includes|comprised|consisted of|consists of|led by|headed by|includ)", re.I)
+LEADS = re.compile(r"\b(?:will lead|led|leads|is leading|will head|headed|heads)\s+(?:the|a|an|his|her)\s+"
+                   r"(?:[\w.’'\-]+\s+){0,3}?delegation\b", re.I)
+MEMBERS_HEADER = re.compile(r"^[ \t]*Members? of the (?:[\w.]+ ){0,2}Delegations?[ \t]*:", re.I | re.M)
+ALSO_ATTENDED = re.compile(r"\balso (?:attended|participated|took part)\b", re.I)
+DOCUMENT_END = re.compile(r"^#{3}\s*$", re.M)
+
+
+@dataclass
+class Delegation:
+    country: str | None
+    members: list[int] = field(default_factory=list)  # cluster indexes
+    evidence: list[tuple[int, int]] = field(default_factory=list)
+
+    def add(self, members: list[int], sent: Span | tuple[int, int]) -> None:
+        self.members.extend(m for m in members if m not in self.members)
+        span = (sent.start_char, sent.end_char) if isinstance(sent, Span) else sent
+        if span not in self.evidence:
+            self.evidence.append(span)
+
+
+def find(doc: Doc, marks: Marks, person_at_char: list[tuple[int, int, int]], home: str | None,
+         person_country: dict[int, str | None]) -> list[Delegation]:
+    """person_at_char: (start_char, end_char, cluster) of every person mention, in text order."""
+    found: list[Delegation] = []
+    last: Delegation | None = None
+    for sent in doc.sents:
+        text = sent.text
+        m = PRESENTS.search(text)
+        if m:
+            members = _between(person_at_char, sent.start_char + m.start(), sent.end_char)
+            last = _side(found, _country_before(doc, marks, sent, m.start(), home), members, sent)
+            continue
+        m = LEADS.search(text)
+        if m:
+            members = _between(person_at_char, sent.start_char, sent.start_char + m.start())
+            last = _side(found, _country_in(doc, marks, sent, m, home), members, sent)
+            continue
+        if last is not None and ALSO_ATTENDED.search(text):
+            for c in _between(person_at_char, sent.start_char, sent.end_char):
+                side = next((d for d in found if d.country and d.country == person_country.get(c)), last)
+                side.add([c], sent)
+    for m in MEMBERS_HEADER.finditer(doc.text):
+        end = DOCUMENT_END.search(doc.text, m.end())
+        stop = end.start() if end else len(doc.text)
+        members = _between(person_at_char, m.end(), stop)
+        _side(found, _presidential_country(doc.text, m.group(0), home), members, (m.start(), stop))
+    return [d for d in _merged(found) if d.members]
+
+
+def _between(person_at_char: list[tuple[int, int, int]], start: int, end: int) -> list[int]:
+    out: list[int] = []
+    for s, _, c in person_at_char:
+        if start <= s < end and c not in out:
+            out.append(c)
+    return out
+
+
+def _side(found: list[Delegation], country: str | None, members: list[int],
+          sent: Span | tuple[int, int]) -> Delegation:
+    d = next((d for d in found if d.country == country), None)
+    if d is None:
+        d = Delegation(country)
+        found.append(d)
+    d.add(members, sent)
+    return d
+
+
+def _country_before(doc: Doc, marks: Marks, sent: Span, offset: int, home: str | None) -> str | None:
+    """The side named just before "delegation": "The Mexican delegation", "the U.S. delegation"."""
+    at = sent.start_char + offset
+    window = [t for t in sent if t.idx < at][-6:]
+    for t in reversed(window):
+        place = marks.place_at.get(t.i)
+        if place is not None:
+            return place.country
+        if t.lower_ == "presidential":
+            return home
+    return None
+
+
+def _country_in(doc: Doc, marks: Marks, sent: Span, m: re.Match[str], home: str | None) -> str | None:
+    s, e = sent.start_char + m.start(), sent.start_char + m.end()
+    for t in sent:
+        if s <= t.idx < e:
+            place = marks.place_at.get(t.i)
+            if place is not None:
+                return place.country
+            if t.lower_ == "presidential":
+                return home
+    return home
+
+
+def _presidential_country(text: str, header: str, home: str | None) -> str | None:
+    return home
+
+
+def _merged(found: list[Delegation]) -> list[Delegation]:
+    """Delegations of an unknown side join the only known side when there is just one."""
+    known = [d for d in found if d.country]
+    unknown = [d for d in found if not d.country]
+    if len(known) == 1:
+        for d in unknown:
+            known[0].add(d.members, d.evidence[0])
+        return known
+    return found

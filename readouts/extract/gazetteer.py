@@ -1,0 +1,140 @@
+"""The curated word lists under ``data/`` and the spaCy matchers built from them, loaded once.
+
+Data files (grown from the corpus by ``scripts/grow_gazetteers.py``, then curated by hand):
+countries.tsv, demonyms.tsv (name -> ISO alpha-3), honorifics.txt, first_names.txt,
+titles.yaml (title heads and modifiers), agencies.yaml (named bodies with acronym, country, kind).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from spacy.matcher import PhraseMatcher
+from spacy.lang.en import English
+from spacy.vocab import Vocab
+
+ORG_HEADS = frozenset("""department ministry office bureau agency council commission institute administration
+secretariat service corporation center centre foundation fund bank organization organisation authority
+embassy consulate section parliament assembly committee program programme force command board
+directorate union alliance forum group university school college court congress senate house
+mission unit division cabinet party association society coalition network partnership""".split())
+SUB_UNIT_HEADS = frozenset({"unit", "section", "division", "branch", "desk", "directorate"})
+NGO_KINDS = frozenset({"ngo", "think_tank", "international", "company"})
+
+
+@dataclass(frozen=True)
+class Agency:
+    key: str
+    name: str
+    acronym: str | None
+    country: str | None
+    kind: str
+    aliases: tuple[str, ...] = ()
+    generic: tuple[str, ...] = ()
+
+
+@dataclass
+class Gazetteer:
+    countries: dict[str, str]
+    demonyms: dict[str, str]
+    honorifics: frozenset[str]
+    first_names: frozenset[str]
+    title_heads: frozenset[str]
+    title_words: frozenset[str]
+    title_modifiers: frozenset[str]
+    implied_country: dict[str, str]
+    agencies: dict[str, Agency]
+    matchers: dict[int, Matchers] = field(default_factory=dict)
+
+    def matchers_for(self, vocab: Vocab) -> Matchers:
+        """Matchers compiled once per vocabulary (one pipeline), never per document."""
+        found = self.matchers.get(id(vocab))
+        if found is None:
+            found = self.matchers[id(vocab)] = Matchers.build(self, vocab)
+        return found
+
+    def country_of(self, text: str) -> str | None:
+        return self.countries.get(text) or self.demonyms.get(text) or self.countries.get(text.lower())
+
+
+@dataclass
+class Matchers:
+    agency_names: PhraseMatcher  # case-insensitive full names and aliases
+    agency_acronyms: PhraseMatcher  # case-sensitive acronyms
+    places: PhraseMatcher  # country names and demonyms (case-sensitive)
+    honorifics: PhraseMatcher
+    titles: PhraseMatcher  # title heads, case-insensitive
+
+    @classmethod
+    def build(cls, gaz: Gazetteer, vocab: Vocab) -> Matchers:
+        make_doc = English(vocab=vocab).make_doc  # the English tokenizer, sharing the pipeline's vocab
+
+        def phrase(attr: str, groups: dict[str, list[str]]) -> PhraseMatcher:
+            m = PhraseMatcher(vocab, attr=attr)
+            for key, texts in groups.items():
+                m.add(key, [make_doc(t) for t in texts])
+            return m
+
+        names: dict[str, list[str]] = {}
+        acronyms: dict[str, list[str]] = {}
+        for a in gaz.agencies.values():
+            names[a.key] = [a.name, *a.aliases]
+            if a.acronym:
+                acronyms[a.key] = [a.acronym]
+            if a.generic:
+                names["generic:" + a.key] = list(a.generic)
+        places = {"country:" + k: [k] for k in gaz.countries if not k.islower()}
+        places.update({"demonym:" + k: [k] for k in gaz.demonyms})
+        return cls(
+            agency_names=phrase("LOWER", names),
+            agency_acronyms=phrase("ORTH", acronyms),
+            places=phrase("ORTH", places),
+            honorifics=phrase("ORTH", {"HON": sorted(gaz.honorifics)}),
+            titles=phrase("LOWER", {"TITLE": sorted(gaz.title_heads)}),
+        )
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("readouts.extract").joinpath("data", name).read_text(encoding="utf-8")
+    return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def _tsv(name: str) -> dict[str, str]:
+    return dict(ln.split("\t")[:2] for ln in _lines(name))  # type: ignore[misc]
+
+
+def _yaml(name: str) -> object:
+    return yaml.safe_load(resources.files("readouts.extract").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+def _agencies(rows: list[dict]) -> dict[str, Agency]:
+    out = {}
+    for i, row in enumerate(rows):
+        key = f"a{i}"
+        out[key] = Agency(key=key, name=row["name"], acronym=row.get("acronym"), country=row.get("country"),
+                          kind=row.get("kind") or "other", aliases=tuple(row.get("aliases") or ()),
+                          generic=tuple(row.get("generic") or ()))
+    return out
+
+
+@lru_cache(maxsize=1)
+def load() -> Gazetteer:
+    titles = _yaml("titles.yaml")
+    assert isinstance(titles, dict)
+    heads = frozenset(h.lower() for h in titles["heads"])
+    modifiers = frozenset(m.lower() for m in titles["modifiers"])
+    agencies = _yaml("agencies.yaml")
+    assert isinstance(agencies, list)
+    return Gazetteer(
+        countries=_tsv("countries.tsv"),
+        demonyms=_tsv("demonyms.tsv"),
+        honorifics=frozenset(_lines("honorifics.txt")),
+        first_names=frozenset(_lines("first_names.txt")),
+        title_heads=heads,
+        title_words=frozenset(w for h in heads for w in h.replace("-", " ").split()),
+        title_modifiers=modifiers,
+        implied_country={k.lower(): v for k, v in (titles.get("implies_country") or {}).items()},
+        agencies=_agencies(agencies),
+    )

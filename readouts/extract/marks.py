@@ -1,0 +1,94 @@
+"""Per-document token marks from the gazetteer matchers: one pass of each matcher per Doc.
+
+Every later rule asks these arrays ("is token i a title word? a country? inside an honorific?")
+instead of re-matching, which keeps the entity stage linear in the document's length.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from readouts.extract.gazetteer import ORG_HEADS, Gazetteer
+
+NAME_PARTICLES = frozenset({"de", "la", "del", "de la", "van", "von", "der", "den", "bin", "bint", "ibn", "al",
+                            "el", "da", "das", "dos", "du", "le", "y", "di", "ben"})
+NAME_SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
+CONNECTORS = frozenset({"of", "for", "to", "the", "and", "on", "in", "at"})
+NOT_NAME_WORDS = frozenset("""the a an and or of for to in on at with by from as this that these those his her
+their its our we he she they it i you today yesterday tomorrow january february march april may june july
+august september october november december monday tuesday wednesday thursday friday saturday sunday
+government administration state states republic kingdom people readout statement joint fact sheet
+covid-19 covid members member press release via""".split())
+
+
+@dataclass
+class Place:
+    start: int
+    end: int
+    country: str
+    demonym: bool
+
+
+@dataclass
+class Marks:
+    doc: Doc
+    gaz: Gazetteer
+    title: list[bool]
+    honorific: list[bool]
+    place_at: dict[int, Place]
+    places: list[Place]
+    agency_spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, agency key)
+
+    @classmethod
+    def of(cls, doc: Doc, gaz: Gazetteer) -> Marks:
+        m = gaz.matchers_for(doc.vocab)
+        n = len(doc)
+        title = [False] * n
+        for _, s, e in m.titles(doc):
+            for i in range(s, e):
+                title[i] = True
+        honorific = [False] * n
+        for _, s, e in m.honorifics(doc):
+            for i in range(s, e):
+                honorific[i] = True
+        places: list[Place] = []
+        for match_id, s, e in _longest(m.places(doc)):
+            kind, _, text = doc.vocab.strings[match_id].partition(":")
+            code = gaz.demonyms[text] if kind == "demonym" else gaz.countries[text]
+            places.append(Place(s, e, code, kind == "demonym"))
+        place_at = {i: p for p in places for i in range(p.start, p.end)}
+        agencies = [(s, e, doc.vocab.strings[k]) for k, s, e in
+                    _longest(list(m.agency_names(doc)) + list(m.agency_acronyms(doc)))]
+        return cls(doc, gaz, title, honorific, place_at, places, agencies)
+
+    def is_title_word(self, tok: Token) -> bool:
+        return self.title[tok.i] or tok.lower_ in self.gaz.title_modifiers and tok.is_title
+
+    def name_like(self, tok: Token) -> bool:
+        """Could this token be part of a personal name?"""
+        text = tok.text
+        if not text or not text[0].isupper() or tok.like_num:
+            return False
+        if text.isupper() and len(text) > 1 and not (len(text) == 2 and text.endswith(".")):
+            return False  # acronyms (NSC, DHS); initials like "J." pass
+        if self.title[tok.i] or self.honorific[tok.i] or tok.i in self.place_at:
+            return False
+        low = tok.lower_
+        return low not in NOT_NAME_WORDS and low not in self.gaz.title_words and low not in ORG_HEADS
+
+    def country_at(self, i: int) -> Place | None:
+        return self.place_at.get(i)
+
+
+def _longest(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Non-overlapping matches, longest first."""
+    taken: set[int] = set()
+    out = []
+    for k, s, e in sorted(matches, key=lambda t: (t[1] - t[2], t[1])):
+        if any(i in taken for i in range(s, e)):
+            continue
+        taken.update(range(s, e))
+        out.append((k, s, e))
+    return sorted(out, key=lambda t: t[1])
+

@@ -1,0 +1,232 @@
+"""Named bodies: gazetteer agencies, spaCy ORG entities and "X of the Y" bodies, with acronyms linked.
+
+Whole governments and countries ("the Government of Mexico"), job titles mistaken for bodies
+("Advisor") and sub-units named only inside a title ("head of the North America Unit") are left out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from readouts.extract.gazetteer import ORG_HEADS, SUB_UNIT_HEADS, Agency
+from readouts.extract.marks import Marks
+
+ORG_LABELS = frozenset({"ORG"})
+OTHER_LABELS = frozenset({"FAC", "LAW", "WORK_OF_ART", "GPE", "EVENT", "PRODUCT"})
+DETERMINERS = frozenset({"the", "a", "an", "its", "their", "our", "his", "her"})
+GOVERNMENT_WORDS = frozenset({"government", "administration", "governments", "administrations"})
+KIND_BY_HEAD = {
+    "department": "ministry", "ministry": "ministry", "secretariat": "ministry", "embassy": "embassy",
+    "consulate": "embassy", "section": "embassy", "mission": "embassy", "council": "council",
+    "parliament": "legislature", "assembly": "legislature", "congress": "legislature", "senate": "legislature",
+    "house": "legislature", "committee": "legislature", "institute": "think_tank", "center": "think_tank",
+    "centre": "think_tank", "foundation": "ngo", "society": "ngo", "association": "ngo", "party": "party",
+    "university": "other", "bank": "other", "union": "international", "organization": "international",
+}
+
+
+@dataclass
+class OrgEntry:
+    key: str
+    name: str
+    country: str | None
+    kind: str
+    acronym: str | None = None
+    agency: Agency | None = None
+    forms: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # token spans
+
+
+@dataclass
+class OrgTable:
+    entries: dict[str, OrgEntry] = field(default_factory=dict)
+    at: dict[int, str] = field(default_factory=dict)  # token index -> entry key
+
+    def add(self, key: str, start: int, end: int, text: str) -> None:
+        entry = self.entries[key]
+        if any(i in self.at for i in range(start, end)):
+            return
+        entry.spans.append((start, end))
+        if text not in entry.forms:
+            entry.forms.append(text)
+        for i in range(start, end):
+            self.at[i] = key
+
+    def ordered(self) -> list[OrgEntry]:
+        return sorted((e for e in self.entries.values() if e.spans), key=lambda e: min(e.spans))
+
+    def span_at(self, i: int) -> tuple[int, int] | None:
+        key = self.at.get(i)
+        if key is None:
+            return None
+        return next((s, e) for s, e in self.entries[key].spans if s <= i < e)
+
+
+def gazetteer_orgs(doc: Doc, marks: Marks) -> tuple[OrgTable, list[tuple[int, int, str]]]:
+    """Bodies the gazetteer names; generic names ("Foreign Ministry") are returned aside."""
+    table = OrgTable()
+    generic = []
+    for s, e, key in marks.agency_spans:
+        if key.startswith("generic:"):
+            generic.append((s, e, key.partition(":")[2]))
+            continue
+        agency = marks.gaz.agencies[key]
+        if key not in table.entries:
+            table.entries[key] = OrgEntry(key, agency.name, agency.country, agency.kind, agency.acronym, agency)
+        table.add(key, s, e, doc[s:e].text)
+    return table, generic
+
+
+def other_orgs(doc: Doc, marks: Marks, table: OrgTable, generic: list[tuple[int, int, str]],
+               person_tokens: set[int]) -> OrgTable:
+    for s, e, key in generic:
+        if key in table.entries and table.entries[key].spans:
+            table.add(key, s, e, doc[s:e].text)
+        else:
+            _add_candidate(doc, marks, table, s, e, person_tokens)
+    for ent in doc.ents:
+        if ent.label_ in ORG_LABELS or ent.label_ in OTHER_LABELS and _has_head(ent):
+            _add_candidate(doc, marks, table, ent.start, ent.end, person_tokens)
+    for tok in doc:
+        if tok.is_title and tok.lower_ in ORG_HEADS and tok.i not in table.at and tok.i not in person_tokens:
+            s, e = _grow_body(doc, marks, tok.i)
+            if e - s >= 2:
+                _add_candidate(doc, marks, table, s, e, person_tokens)
+    _link_acronyms(doc, table)
+    return table
+
+
+def _has_head(span: Span) -> bool:
+    return any(t.lower_ in ORG_HEADS and t.is_title for t in span)
+
+
+def _grow_body(doc: Doc, marks: Marks, head: int) -> tuple[int, int]:
+    """The capitalised body around an organisation word: "U.S. Embassy Tokyo", "Institute of Migration"."""
+    s = head
+    while s > 0 and s - head < 4 and (doc[s - 1].is_title or doc[s - 1].i in marks.place_at) \
+            and not marks.title[s - 1] and not doc[s - 1].is_sent_start:
+        s -= 1
+    if s > 0 and doc[s - 1].text in ("U.S.", "US"):
+        s -= 1
+    e = head + 1
+    while e < len(doc):
+        t = doc[e]
+        nxt = doc[e + 1] if e + 1 < len(doc) else None
+        if t.is_title and not marks.title[e]:
+            e += 1
+        elif t.lower_ in ("of", "for", "on", "and") and nxt is not None and (nxt.is_title or nxt.lower_ == "the"):
+            e += 2 if nxt.lower_ != "the" else 3
+            if e > len(doc) or not doc[e - 1].is_title:
+                e = t.i
+                break
+        else:
+            break
+    return s, e
+
+
+def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    while s < e and (doc[s].lower_ in DETERMINERS or doc[s].is_punct):
+        s += 1
+    for i in range(s, e):
+        if doc[i].text == "(":
+            e = i
+            break
+    while e > s and (doc[e - 1].is_punct or doc[e - 1].lower_ in ("’s", "'s", "s")):
+        e -= 1
+    return s, e
+
+
+def _add_candidate(doc: Doc, marks: Marks, table: OrgTable, s: int, e: int, person_tokens: set[int]) -> None:
+    s, e = _trim(doc, s, e)
+    if e <= s or s in person_tokens or any(i in table.at for i in range(s, e)):
+        return
+    span = doc[s:e]
+    if not _acceptable(doc, marks, span):
+        return
+    key = "n:" + " ".join(t.lower_ for t in span)
+    if key not in table.entries:
+        table.entries[key] = OrgEntry(key, span.text, _country(marks, span), _kind(span))
+    table.add(key, s, e, span.text)
+
+
+def _acceptable(doc: Doc, marks: Marks, span: Span) -> bool:
+    words = [t for t in span if not t.is_punct]
+    if not words or not span[0].text[0].isupper():
+        return False
+    if any(t.lower_ in GOVERNMENT_WORDS for t in span):
+        return False  # "the Government of Mexico", "the Biden-Harris Administration" are states
+    if all(t.i in marks.place_at or t.lower_ in ("the", "of", "republic", "kingdom") for t in span):
+        return False
+    if marks.title[span[-1].i] or all(marks.title[t.i] or t.lower_ in marks.gaz.title_modifiers for t in words):
+        return False  # "Advisor", "Senior Migration Advisor"
+    has_head = _has_head(span)
+    acronym = len(words) == 1 and sum(c.isupper() for c in words[0].text) >= 2
+    in_title = _inside_title(doc, marks, span.start)
+    if has_head and span[-1].lower_ in SUB_UNIT_HEADS and in_title:
+        return False
+    if not has_head and not acronym and (in_title or len(words) == 1):
+        return False  # "Director for Regional Protection", lone capitalised words
+    return True
+
+
+def _inside_title(doc: Doc, marks: Marks, start: int) -> bool:
+    """Does a title word stand just before "of/for [the]" this body?"""
+    i = start - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    if i < 0 or doc[i].lower_ not in ("of", "for", "in"):
+        return False
+    return any(marks.title[j] for j in range(max(0, i - 4), i))
+
+
+def _country(marks: Marks, span: Span) -> str | None:
+    for t in span:
+        place = marks.place_at.get(t.i)
+        if place:
+            return place.country
+    return None
+
+
+def _kind(span: Span) -> str:
+    heads = [t.lower_ for t in span if t.lower_ in KIND_BY_HEAD]
+    return KIND_BY_HEAD[heads[-1]] if heads else "other"
+
+
+def _link_acronyms(doc: Doc, table: OrgTable) -> None:
+    """"Long Form (ACR" defines ACR for the long form; ACR elsewhere is a mention of it."""
+    by_acronym: dict[str, str] = {e.acronym: k for k, e in table.entries.items() if e.acronym and e.spans}
+    for key, entry in list(table.entries.items()):
+        for s, e in list(entry.spans):
+            if e + 2 < len(doc) and doc[e].text == "(" and _looks_acronym(doc[e + 1].text) \
+                    and doc[e + 2].text in (")", ","):
+                acr = doc[e + 1].text
+                owner = table.at.get(e + 1)
+                if owner is not None and owner != key:
+                    _merge(table, owner, key)
+                entry.acronym = acr
+                by_acronym[acr] = key
+                table.add(key, e + 1, e + 2, acr)
+    if not by_acronym:
+        return
+    for tok in doc:
+        key = by_acronym.get(tok.text)
+        if key is not None and tok.i not in table.at:
+            table.add(key, tok.i, tok.i + 1, tok.text)
+
+
+def _looks_acronym(text: str) -> bool:
+    return 2 <= len(text) <= 10 and text[0].isupper() and sum(c.isupper() for c in text) >= 2 and text.isalnum()
+
+
+def _merge(table: OrgTable, source: str, target: str) -> None:
+    """Fold one entry into another: an acronym found by the gazetteer defined here for a long form."""
+    src, dst = table.entries[source], table.entries[target]
+    if src.agency and not dst.agency:
+        dst.agency, dst.name, dst.country, dst.kind = src.agency, src.agency.name, src.country, src.kind
+    for span in src.spans:
+        dst.spans.append(span)
+        for i in range(*span):
+            table.at[i] = target
+    dst.forms.extend(f for f in src.forms if f not in dst.forms)
+    src.spans.clear()

@@ -1,0 +1,193 @@
+"""Personal names: spaCy PERSON entities repaired, plus names that stand in a person's slot.
+
+A candidate comes from spaCy NER, from a title or honorific right before a capitalised word
+("Prime Minister Al-Kadhimi"), from a known first name starting an entity spaCy mislabelled, or
+from an apposition ("; Ricardo Zúñiga, special envoy ..."). Each span is then trimmed to the name
+tokens and grown over hyphens, particles ("de la") and suffixes ("Jr."). Mentions of one person
+("Secretary Blinken", "Antony J. Blinken") are grouped into one cluster.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from readouts.extract.gazetteer import ORG_HEADS
+from readouts.extract.marks import NAME_PARTICLES, NAME_SUFFIXES, Marks
+
+MAX_NAME_TOKENS = 8
+APPOSITION_STARTS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    titled: bool  # a title or honorific stands right before it
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return name_key(self.text)
+
+
+@dataclass
+class Cluster:
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return max(self.mentions, key=lambda m: (len(m.key), -m.start)).text
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions)
+
+
+def name_key(text: str) -> tuple[str, ...]:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    words = text.replace("-", " ").replace(",", " ").replace(".", " ").split()
+    return tuple(w for w in words if w not in ("jr", "sr", "ii", "iii", "iv"))
+
+
+def find(doc: Doc, marks: Marks, org_tokens: set[int]) -> list[Cluster]:
+    taken: dict[int, int] = {}
+    mentions: list[Mention] = []
+    for s, e in _candidates(doc, marks):
+        span = _repair(doc, marks, s, e)
+        if span is None:
+            continue
+        s, e = span
+        if any(i in taken for i in range(s, e)) or any(i in org_tokens for i in range(s, e)):
+            continue
+        for i in range(s, e):
+            taken[i] = len(mentions)
+        mentions.append(Mention(s, e, doc[s:e].text, _titled(doc, marks, s)))
+    return _cluster(sorted(mentions, key=lambda m: m.start))
+
+
+def _candidates(doc: Doc, marks: Marks) -> list[tuple[int, int]]:
+    out = []
+    for ent in doc.ents:
+        if ent.label_ == "PERSON":
+            out.append((ent.start, ent.end))
+        elif len(ent) >= 2 and ent.label_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"):
+            first = next((t for t in ent if t.lower_ not in APPOSITION_STARTS and not marks.honorific[t.i]), None)
+            if first is not None and first.text in marks.gaz.first_names:
+                out.append((first.i, ent.end))
+    n = len(doc)
+    for i in range(n - 1):
+        if (marks.title[i] or marks.honorific[i]) and not (marks.title[i + 1] or marks.honorific[i + 1]) \
+                and marks.name_like(doc[i + 1]):
+            out.append((i + 1, i + 2))
+        elif doc[i].text == "," and i >= 2 and marks.name_like(doc[i - 1]) and _title_follows(doc, marks, i + 1):
+            s = i - 1
+            while s > 0 and i - s < 5 and (marks.name_like(doc[s - 1]) or doc[s - 1].text == "-"):
+                s -= 1
+            if i - s >= 2:
+                out.append((s, i))
+    # longest first, so a full name claims its tokens before a fragment of it
+    return sorted(out, key=lambda se: (se[0] - se[1], se[0]))
+
+
+def _title_follows(doc: Doc, marks: Marks, i: int) -> bool:
+    if i < len(doc) and doc[i].lower_ in APPOSITION_STARTS:
+        i += 1
+    for j in range(i, min(i + 3, len(doc))):
+        if marks.title[j]:
+            return True
+        if not (doc[j].lower_ in marks.gaz.title_modifiers or doc[j].is_title):
+            return False
+    return False
+
+
+def _repair(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
+    while s < e and not marks.name_like(doc[s]):
+        s += 1
+    while e > s and not (marks.name_like(doc[e - 1]) or doc[e - 1].text in NAME_SUFFIXES):
+        e -= 1
+    if e <= s:
+        return None
+    s = _grow_left(doc, marks, s)
+    e = _grow_right(doc, marks, e)
+    if e - s > MAX_NAME_TOKENS:
+        return None
+    if e < len(doc) and doc[e].lower_ in ORG_HEADS and doc[e].is_title:
+        return None  # "Biden-Harris Administration", "Carter Center"
+    if any(not (marks.name_like(t) or t.text in NAME_SUFFIXES or t.text in ("-", ",")
+                or t.lower_ in NAME_PARTICLES) for t in doc[s:e]):
+        return None
+    return s, e
+
+
+def _grow_left(doc: Doc, marks: Marks, s: int) -> int:
+    while s > 0:
+        prev = doc[s - 1]
+        if prev.text == "-" and not prev.whitespace_ and s >= 2 and not doc[s - 2].whitespace_ \
+                and marks.name_like(doc[s - 2]):
+            s -= 2
+        elif marks.name_like(prev) and "\n" not in prev.whitespace_ and not prev.is_sent_start:
+            s -= 1
+        else:
+            break
+    return s
+
+
+def _grow_right(doc: Doc, marks: Marks, e: int) -> int:
+    n = len(doc)
+    while e < n:
+        t = doc[e]
+        nxt = doc[e + 1] if e + 1 < n else None
+        if "\n" in doc[e - 1].whitespace_:
+            break
+        if t.text == "-" and not t.whitespace_ and not doc[e - 1].whitespace_ and nxt is not None \
+                and marks.name_like(nxt):
+            e += 2
+        elif marks.name_like(t):
+            e += 1
+        elif t.text in NAME_SUFFIXES:
+            return e + 1
+        elif t.text == "," and nxt is not None and nxt.text in NAME_SUFFIXES:
+            return e + 2
+        elif t.lower_ in NAME_PARTICLES and t.is_lower and nxt is not None and (
+                marks.name_like(nxt) or nxt.lower_ in NAME_PARTICLES and e + 2 < n and doc[e + 2].text[:1].isupper()):
+            e += 2 if marks.name_like(nxt) else 3
+        else:
+            break
+    return e
+
+
+def _titled(doc: Doc, marks: Marks, s: int) -> bool:
+    return s > 0 and (marks.title[s - 1] or marks.honorific[s - 1])
+
+
+def _cluster(mentions: list[Mention]) -> list[Cluster]:
+    clusters: list[Cluster] = []
+    full: list[tuple[set[str], str, Cluster]] = []  # token set, last name, cluster
+    for m in sorted(mentions, key=lambda m: (-len(m.key), m.start)):
+        key = m.key
+        if not key:
+            continue
+        target = _best(m, key, full)
+        if target is None:
+            if len(key) == 1 and not m.titled:
+                continue  # a lone word spaCy called a person, with nothing to vouch for it
+            target = Cluster()
+            clusters.append(target)
+            full.append((set(key), key[-1], target))
+        target.mentions.append(m)
+    return sorted(clusters, key=lambda c: c.first)
+
+
+def _best(m: Mention, key: tuple[str, ...], full: list[tuple[set[str], str, Cluster]]) -> Cluster | None:
+    words = set(key)
+    fits = [(last == key[-1], c) for toks, last, c in full if words <= toks and (len(key) > 1 or last == key[-1]
+                                                                                   or key[0] in toks)]
+    if not fits:
+        return None
+    best = max(f for f, _ in fits)
+    candidates = [c for f, c in fits if f == best]
+    before = [c for c in candidates if c.first <= m.start]
+    return (before or candidates)[-1]

@@ -1,0 +1,210 @@
+"""Titles around a person's name, split into title, organization and country.
+
+Three places hold a title: right before the name ("Mexican Foreign Secretary Marcelo Ebrard"),
+in an apposition after it ("Katie Tobin, Advisor to the President and Senior Director of the
+National Security Council (NSC);") and in one before it ("the commissioner of the National
+Institute of Migration (INM), Francisco Garduño Yáñez"). The phrase then gives up its country
+adjective, the organization it names at either end, and what is left is the title as stated.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from readouts.extract.marks import CONNECTORS, Marks
+from readouts.extract.organizations import OrgTable
+from readouts.extract.persons import APPOSITION_STARTS, Mention
+
+MAX_TITLE_TOKENS = 22
+STOP_POS = frozenset({"VERB", "AUX", "PRON", "SCONJ", "ADV", "NUM", "INTJ", "SYM"})
+BREAKS = frozenset({";", ":", "(", ")", "\n", "—", "–", '"', "“", "”"})
+ORG_LINKS = frozenset({"of", "for", "in", "at", "with", "from"})
+
+
+@dataclass
+class Found:
+    title: str
+    org: str | None
+    country: str | None
+
+
+def titles_for(doc: Doc, marks: Marks, orgs: OrgTable, m: Mention, person_at: dict[int, int]) -> list[Found]:
+    phrases = [_before(doc, marks, m.start, person_at), _after(doc, marks, orgs, m.end, person_at),
+               _apposed_before(doc, marks, m.start, person_at)]
+    out = []
+    for p in phrases:
+        if p is not None:
+            found = _split(doc, marks, orgs, *p)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+def country_after(doc: Doc, marks: Marks, end: int) -> str | None:
+    """ "President Emmanuel Macron of France": the post-modifier names the country."""
+    i = end
+    if i < len(doc) and doc[i].lower_ == "of":
+        i += 1
+        if i < len(doc) and doc[i].lower_ == "the":
+            i += 1
+        place = marks.place_at.get(i)
+        if place is not None and not place.demonym:
+            return place.country
+    return None
+
+
+def _allowed(doc: Doc, marks: Marks, i: int, person_at: dict[int, int]) -> bool:
+    t = doc[i]
+    if i in person_at or t.text in BREAKS or "\n" in t.text:
+        return False
+    if marks.title[i] or marks.honorific[i] or i in marks.place_at:
+        return True
+    if t.is_punct:
+        return t.text in ("-", "’s", "'s", "’", ".")
+    if t.lower_ in CONNECTORS or t.lower_ in ("’s", "'s"):
+        return True
+    if t.is_lower:
+        return t.lower_ in marks.gaz.title_modifiers or t.lower_ in ("incoming", "outgoing", "former", "acting")
+    return t.pos_ not in STOP_POS and t.pos_ != "ADP" and t.pos_ != "DET"
+
+
+def _before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int]) -> tuple[int, int] | None:
+    e = start
+    while e > 0 and marks.honorific[e - 1]:
+        e -= 1
+    s = e
+    while s > 0 and e - s < MAX_TITLE_TOKENS and _allowed(doc, marks, s - 1, person_at):
+        if doc[s - 1].lower_ == "and" and s >= 2 and (s - 2) in person_at:
+            break
+        s -= 1
+    return _tidy(doc, marks, s, e)
+
+
+def _apposed_before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int]) -> tuple[int, int] | None:
+    if start < 2 or doc[start - 1].text != ",":
+        return None
+    e = start - 1
+    s = e
+    depth = 0
+    while s > 0 and e - s < MAX_TITLE_TOKENS:
+        t = doc[s - 1]
+        if t.text == ")":
+            depth += 1
+        elif t.text == "(":
+            depth -= 1
+        elif depth == 0 and not _allowed(doc, marks, s - 1, person_at):
+            break
+        s -= 1
+    if depth != 0 or s == e:
+        return None
+    lead = doc[s - 1] if s > 0 else None
+    opened = lead is None or lead.lower_ in APPOSITION_STARTS or lead.text in (";", ":", "\n", ",") \
+        or lead.is_sent_end or doc[s].is_sent_start
+    if lead is not None and lead.lower_ in APPOSITION_STARTS:
+        pass
+    elif not opened:
+        return None
+    return _tidy(doc, marks, s, e)
+
+
+def _after(doc: Doc, marks: Marks, orgs: OrgTable, end: int, person_at: dict[int, int]) -> tuple[int, int] | None:
+    n = len(doc)
+    if end >= n - 1 or doc[end].text != ",":
+        return None
+    s = end + 1
+    if doc[s].lower_ in APPOSITION_STARTS:
+        s += 1
+    if s >= n or not (marks.title[s] or doc[s].lower_ in marks.gaz.title_modifiers or _title_soon(marks, s)):
+        return None
+    e = s
+    while e < n and e - s < MAX_TITLE_TOKENS:
+        t = doc[e]
+        if t.text == "(":
+            close = next((j for j in range(e + 1, min(n, e + 12)) if doc[j].text == ")"), None)
+            if close is None:
+                break
+            inner = orgs.at.get(e + 1)
+            if inner is not None:
+                e = close + 1
+            break
+        if t.text == "," and e + 1 < n:
+            span = orgs.span_at(e + 1)
+            if span is not None and (span[1] >= n or doc[span[1]].text in (",", ";", ".", "\n", "(")) \
+                    and span[1] not in person_at:
+                e = span[1]
+                continue
+            break
+        if not _allowed(doc, marks, e, person_at) and not (t.is_lower and t.pos_ in ("ADJ", "NOUN")):
+            break
+        if t.text == "." and (e + 1 >= n or doc[e + 1].is_sent_start):
+            break
+        e += 1
+    return _tidy(doc, marks, s, e)
+
+
+def _title_soon(marks: Marks, s: int) -> bool:
+    return any(marks.title[j] for j in range(s, min(s + 3, len(marks.title))))
+
+
+def _tidy(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
+    while s < e and (doc[s].lower_ in CONNECTORS or doc[s].lower_ in APPOSITION_STARTS or doc[s].is_punct):
+        s += 1
+    while e > s and (doc[e - 1].lower_ in CONNECTORS or doc[e - 1].text in (",", "-", "’", "’s", "'s")):
+        e -= 1
+    if e <= s or not any(marks.title[i] for i in range(s, e)):
+        return None
+    return s, e
+
+
+def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | None:
+    country = None
+    org = None
+    # country adjective or name in front: "Mexican", "U.S.", "Japan's"
+    place = marks.place_at.get(s)
+    if place is not None and place.start == s:
+        country = place.country
+        s = place.end
+        if s < e and doc[s].text in ("’s", "'s"):
+            s += 1
+    # a body in front: "Department of Foreign Affairs Under Secretary", "the SRE's head of ..."
+    span = orgs.span_at(s)
+    if span is not None and span[0] == s and span[1] < e:
+        org = orgs.at[s]
+        s = span[1]
+        if s < e and doc[s].text in ("’s", "'s"):
+            s += 1
+    # a body at the end: "(NSC)", ", National Security Council", "of the Department of State"
+    if e - 1 > s and doc[e - 1].text == ")":
+        opening = next((j for j in range(e - 2, s, -1) if doc[j].text == "("), None)
+        if opening is not None:
+            org = org or orgs.at.get(opening + 1)
+            e = opening
+    span = orgs.span_at(e - 1)
+    if span is not None and span[1] == e and span[0] > s:
+        j = span[0]
+        if doc[j - 1].lower_ == "the":
+            j -= 1
+        if doc[j - 1].lower_ in ORG_LINKS or doc[j - 1].text == ",":
+            org = org or orgs.at[e - 1]
+            e = j - 1
+    # "of France" at the end
+    if e - s > 2:
+        p = marks.place_at.get(e - 1)
+        if p is not None and not p.demonym and p.end == e:
+            j = p.start - (1 if doc[p.start - 1].lower_ == "the" else 0)
+            if doc[j - 1].lower_ == "of":
+                country = country or p.country
+                e = j - 1
+    s, e = _strip_ends(doc, marks, s, e)
+    if e <= s or not any(marks.title[i] for i in range(s, e)):
+        return None
+    return Found(doc[s:e].text, org, country)
+
+
+def _strip_ends(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int]:
+    while s < e and (doc[s].lower_ in CONNECTORS or doc[s].is_punct or marks.honorific[s]):
+        s += 1
+    while e > s and (doc[e - 1].lower_ in CONNECTORS or doc[e - 1].text in (",", "-", "’", "’s", "'s", "(")):
+        e -= 1
+    return s, e
