@@ -1,0 +1,804 @@
+"""Questions asked of the store: search, persons, organizations, events, documents, the network.
+
+Every function takes an open SQLAlchemy session (``store.session()``) and returns plain
+dataclasses of strings and numbers, ready for a table, a template or JSON. Lists come as a
+:class:`Page` (``items``, ``total``, ``limit``, ``offset``). Anything asked for by id that is
+not there raises :class:`readouts.errors.NotFound`.
+
+Queries fetch a page first and then everything that page shows in one more query per kind
+of thing (participants, counts), never one query per row.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from readouts.errors import InputError, NotFound
+from readouts.filters import EventFilter
+from readouts.store.schema import (
+    Delegation,
+    Document,
+    Event,
+    EventParticipant,
+    EventReport,
+    Organization,
+    OrgMention,
+    Person,
+    PersonMention,
+    Position,
+)
+
+T = TypeVar("T")
+MAX_LIMIT = 500
+
+# Indexes these queries lean on that the schema does not carry; created by ensure_indexes().
+QUERY_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_q_events_date ON events (date)",
+    "CREATE INDEX IF NOT EXISTS ix_q_event_participants_kind_ref ON event_participants (kind, ref)",
+    "CREATE INDEX IF NOT EXISTS ix_q_positions_person_date ON positions (person_id, date)",
+)
+
+
+# --- result types --------------------------------------------------------------------------------
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass
+class Ref:
+    """A link to a canonical entity: what a list shows of it."""
+
+    kind: str  # person | organization | country
+    id: int | None
+    name: str
+    country: str | None = None
+
+
+@dataclass
+class DocumentSummary:
+    id: int
+    title: str | None
+    date: str | None
+    source: str | None
+    external_id: str | None
+
+
+@dataclass
+class SearchHit:
+    document: DocumentSummary
+    snippet: str
+    snippet_spans: list[tuple[int, int]]  # the matched words, offsets into snippet
+
+
+@dataclass
+class PersonSummary:
+    id: int
+    name: str
+    country: str | None
+    n_documents: int
+
+
+@dataclass
+class OrganizationSummary:
+    id: int
+    name: str
+    acronym: str | None
+    country: str | None
+    kind: str
+    n_documents: int
+
+
+@dataclass
+class SearchResult:
+    query: str
+    persons: list[PersonSummary]
+    organizations: list[OrganizationSummary]
+    documents: Page[SearchHit]
+
+
+@dataclass
+class EventSummary:
+    id: int
+    type: str
+    status: str
+    date: str | None
+    location: str | None
+    topics: list[str]
+    persons: list[Ref]
+    organizations: list[Ref]
+    countries: list[str]
+    n_sources: int
+
+
+@dataclass
+class TimelinePosition:
+    title: str
+    organization: Ref | None
+    first_seen: str | None
+    last_seen: str | None
+    n_documents: int
+
+
+@dataclass
+class Counterpart:
+    person: Ref
+    n_events: int
+
+
+@dataclass
+class PersonDetail:
+    id: int
+    name: str
+    country: str | None
+    aliases: list[str]
+    positions: list[TimelinePosition]
+    counterparts: list[Counterpart]
+    events: Page[EventSummary]
+    documents: Page[DocumentSummary]
+
+
+@dataclass
+class OrganizationDetail:
+    id: int
+    name: str
+    acronym: str | None
+    country: str | None
+    kind: str
+    aliases: list[str]
+    people: list[Counterpart]  # persons said to hold a position there, with how many documents say so
+    events: Page[EventSummary]
+    documents: Page[DocumentSummary]
+
+
+@dataclass
+class EventSource:
+    document: DocumentSummary
+    report_id: int
+    type: str
+    status: str
+    date: str | None
+    location: str | None
+    topics: list[str]
+    evidence: list[tuple[int, int]]
+    evidence_text: list[str]
+
+
+@dataclass
+class EventDetail:
+    event: EventSummary
+    sources: list[EventSource]
+
+
+@dataclass
+class Mention:
+    kind: str  # person | organization
+    local_id: str
+    entity: Ref | None
+    name: str
+    spans: list[tuple[int, int]]
+
+
+@dataclass
+class ReportInDocument:
+    local_id: str
+    event_id: int | None
+    type: str
+    status: str
+    date: str | None
+    topics: list[str]
+    evidence: list[tuple[int, int]]
+
+
+@dataclass
+class DocumentDetail:
+    document: DocumentSummary
+    language: str
+    text: str
+    persons: list[Mention]
+    organizations: list[Mention]
+    events: list[ReportInDocument]
+
+
+@dataclass
+class NetworkNode:
+    id: int
+    name: str
+    country: str | None
+    n_events: int
+
+
+@dataclass
+class NetworkEdge:
+    source: int
+    target: int
+    n_events: int
+
+
+@dataclass
+class Network:
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+    total_edges: int
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def fold(text: str) -> str:
+    """Lower case without accents: how names are compared ("Álvarez" = "alvarez")."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
+
+
+def ensure_indexes(session: Session) -> None:
+    """Create the indexes the query layer relies on (idempotent; both SQLite and PostgreSQL)."""
+    for stmt in QUERY_INDEXES:
+        session.execute(sa.text(stmt))
+
+
+def _iso(d: date | str | None) -> str | None:
+    return d.isoformat() if isinstance(d, date) else d
+
+
+def _date(value: str | None, what: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{what} must be an ISO date like 2021-07-14, not {value!r}") from None
+
+
+def _paging(limit: int, offset: int) -> tuple[int, int]:
+    if limit < 1 or offset < 0:
+        raise InputError("limit must be at least 1 and offset at least 0")
+    return min(limit, MAX_LIMIT), offset
+
+
+def _spans(raw: Any) -> list[tuple[int, int]]:
+    return [(int(s[0]), int(s[1])) for s in (raw or []) if len(s) == 2]
+
+
+def _doc_summary(d: Any) -> DocumentSummary:
+    return DocumentSummary(id=d.id, title=d.title, date=_iso(d.date), source=d.source, external_id=d.external_id)
+
+
+_DOC_COLUMNS = (Document.id, Document.title, Document.date, Document.source, Document.external_id)
+
+
+def _count(session: Session, stmt: sa.Select[Any]) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
+# --- full-text search ----------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_MARK_START, _MARK_END = "\x02", "\x03"
+
+
+def search(session: Session, text: str, *, limit: int = 20, offset: int = 0) -> SearchResult:
+    """Documents matching every word of ``text``, and persons and organizations whose names match."""
+    return SearchResult(
+        query=text,
+        persons=find_persons(session, text, limit=10).items,
+        organizations=find_organizations(session, text, limit=10).items,
+        documents=search_documents(session, text, limit=limit, offset=offset),
+    )
+
+
+def search_documents(session: Session, text: str, *, limit: int = 20, offset: int = 0) -> Page[SearchHit]:
+    """Full-text search over titles and texts (SQLite FTS5 or PostgreSQL tsvector), best first."""
+    limit, offset = _paging(limit, offset)
+    words = _WORD.findall(text)
+    if not words:
+        return Page([], 0, limit, offset)
+    if session.get_bind().dialect.name == "postgresql":
+        return _search_postgres(session, " ".join(words), limit, offset)
+    return _search_sqlite(session, " ".join(f'"{w}"' for w in words), limit, offset)
+
+
+def _search_sqlite(session: Session, match: str, limit: int, offset: int) -> Page[SearchHit]:
+    total = session.execute(sa.text("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :q"),
+                            {"q": match}).scalar_one()
+    rows = session.execute(sa.text(
+        "SELECT d.id, d.title, d.date, d.source, d.external_id, "
+        "snippet(documents_fts, 1, :a, :b, '…', 24) AS snip "
+        "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
+        "WHERE documents_fts MATCH :q ORDER BY rank LIMIT :limit OFFSET :offset"),
+        {"q": match, "a": _MARK_START, "b": _MARK_END, "limit": limit, "offset": offset}).all()
+    return Page([_hit(r) for r in rows], total, limit, offset)
+
+
+_PG_TSV = "to_tsvector('english', coalesce(title, '') || ' ' || text)"
+
+
+def _search_postgres(session: Session, words: str, limit: int, offset: int) -> Page[SearchHit]:
+    where = f"{_PG_TSV} @@ plainto_tsquery('english', :q)"
+    total = session.execute(sa.text(f"SELECT count(*) FROM documents WHERE {where}"), {"q": words}).scalar_one()
+    rows = session.execute(sa.text(
+        "SELECT p.id, p.title, p.date, p.source, p.external_id, "
+        "ts_headline('english', p.text, plainto_tsquery('english', :q), "
+        "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12') AS snip FROM ("
+        f"SELECT id, title, date, source, external_id, text, ts_rank({_PG_TSV}, "
+        f"plainto_tsquery('english', :q)) AS r FROM documents WHERE {where} "
+        "ORDER BY r DESC, id LIMIT :limit OFFSET :offset) p ORDER BY p.r DESC, p.id"),
+        {"q": words, "limit": limit, "offset": offset}).all()
+    return Page([_hit(r) for r in rows], total, limit, offset)
+
+
+def _hit(row: Any) -> SearchHit:
+    snippet, spans = _unmark(row.snip or "")
+    d = DocumentSummary(id=row.id, title=row.title, date=_iso(row.date) if not isinstance(row.date, str)
+                        else row.date, source=row.source, external_id=row.external_id)
+    return SearchHit(document=d, snippet=snippet, snippet_spans=spans)
+
+
+def _unmark(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """Split a snippet with start/end markers into plain text and the marked spans."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos, start = 0, None
+    for ch in marked:
+        if ch == _MARK_START:
+            start = pos
+        elif ch == _MARK_END:
+            if start is not None:
+                spans.append((start, pos))
+            start = None
+        else:
+            out.append(ch)
+            pos += 1
+    return "".join(out), spans
+
+
+# --- persons -------------------------------------------------------------------------------------
+
+def _live_persons() -> sa.ColumnElement[bool]:
+    return Person.merged_into_id.is_(None)
+
+
+def find_persons(session: Session, name: str, *, limit: int = 20, offset: int = 0) -> Page[PersonSummary]:
+    """Persons whose name (or any name a document gave them) contains ``name``, ignoring accents and case.
+
+    Exact names first, then the persons the most documents mention.
+    """
+    limit, offset = _paging(limit, offset)
+    key = " ".join(_WORD.findall(fold(name)))
+    if not key:
+        return Page([], 0, limit, offset)
+    like = f"%{key}%"
+    by_mention = sa.select(PersonMention.person_id).where(PersonMention.name_key.like(like))
+    matched = sa.select(Person.id).where(_live_persons(), sa.or_(Person.name_key.like(like),
+                                                                 Person.id.in_(by_mention)))
+    total = _count(session, matched)
+    n_docs = (sa.select(PersonMention.person_id, sa.func.count(sa.distinct(PersonMention.document_id)).label("n"))
+              .where(PersonMention.person_id.in_(matched)).group_by(PersonMention.person_id).subquery())
+    exact = sa.case((Person.name_key == key, 0), (Person.name_key.like(f"{key} %"), 1), else_=2)
+    rows = session.execute(
+        sa.select(Person.id, Person.name, Person.country, sa.func.coalesce(n_docs.c.n, 0).label("n"))
+        .outerjoin(n_docs, n_docs.c.person_id == Person.id)
+        .where(Person.id.in_(matched))
+        .order_by(exact, sa.desc("n"), Person.name, Person.id).limit(limit).offset(offset)).all()
+    return Page([PersonSummary(r.id, r.name, r.country, r.n) for r in rows], total, limit, offset)
+
+
+def resolve_person(session: Session, name_or_id: str | int) -> int:
+    """A canonical person id from an id or a name (the best match of :func:`find_persons`)."""
+    if isinstance(name_or_id, int) or str(name_or_id).isdigit():
+        person = session.get(Person, int(name_or_id))
+        if person is None:
+            raise NotFound(f"no person with id {name_or_id}; search by name with `readouts person NAME`")
+        return person.merged_into_id or person.id
+    found = find_persons(session, str(name_or_id), limit=1)
+    if not found.items:
+        raise NotFound(f"no person named like {name_or_id!r}; try part of the name, e.g. a surname")
+    return found.items[0].id
+
+
+def person(session: Session, name_or_id: str | int, *, limit: int = 20, offset: int = 0) -> PersonDetail:
+    """One person: names, positions over time, counterparts, events and the documents that mention them."""
+    pid = resolve_person(session, name_or_id)
+    p = session.get(Person, pid)
+    assert p is not None
+    ids = [pid, *session.scalars(sa.select(Person.id).where(Person.merged_into_id == pid))]
+    aliases = sorted(set(session.scalars(
+        sa.select(PersonMention.name).where(PersonMention.person_id.in_(ids)).distinct())) - {p.name})
+    return PersonDetail(
+        id=p.id, name=p.name, country=p.country, aliases=aliases,
+        positions=_positions(session, ids),
+        counterparts=counterparts(session, pid),
+        events=events(session, EventFilter(person=str(pid)), limit=limit, offset=offset),
+        documents=_documents_mentioning(session, PersonMention.document_id, PersonMention.person_id.in_(ids),
+                                        limit, offset),
+    )
+
+
+def _positions(session: Session, person_ids: list[int]) -> list[TimelinePosition]:
+    rows = session.execute(
+        sa.select(Position.title, Position.organization_id, Organization.name, Organization.country,
+                  sa.func.min(Position.date).label("first"), sa.func.max(Position.date).label("last"),
+                  sa.func.count(sa.distinct(Position.document_id)).label("n"))
+        .outerjoin(Organization, Organization.id == Position.organization_id)
+        .where(Position.person_id.in_(person_ids))
+        .group_by(Position.title, Position.organization_id, Organization.name, Organization.country)
+        .order_by(sa.func.min(Position.date), Position.title)).all()
+    return [TimelinePosition(
+        title=r.title,
+        organization=Ref("organization", r.organization_id, r.name, r.country) if r.organization_id else None,
+        first_seen=_iso(r.first), last_seen=_iso(r.last), n_documents=r.n) for r in rows]
+
+
+def _event_persons() -> sa.Subquery:
+    """(event_id, person_id): who took part in which canonical event."""
+    return (sa.select(EventReport.event_id, EventParticipant.person_id)
+            .join(EventReport, EventReport.id == EventParticipant.event_report_id)
+            .where(EventParticipant.person_id.is_not(None), EventReport.event_id.is_not(None))
+            .distinct().subquery())
+
+
+def counterparts(session: Session, person_id: int, *, limit: int = 50) -> list[Counterpart]:
+    """The persons who took part in the same events, with how many events they shared."""
+    a, b = _event_persons(), _event_persons()
+    rows = session.execute(
+        sa.select(Person.id, Person.name, Person.country, sa.func.count(sa.distinct(a.c.event_id)).label("n"))
+        .select_from(a).join(b, sa.and_(a.c.event_id == b.c.event_id, a.c.person_id != b.c.person_id))
+        .join(Person, Person.id == b.c.person_id)
+        .where(a.c.person_id == person_id)
+        .group_by(Person.id, Person.name, Person.country)
+        .order_by(sa.desc("n"), Person.name).limit(limit)).all()
+    return [Counterpart(Ref("person", r.id, r.name, r.country), r.n) for r in rows]
+
+
+def _documents_mentioning(session: Session, doc_col: Any, cond: sa.ColumnElement[bool],
+                          limit: int, offset: int) -> Page[DocumentSummary]:
+    stmt = (sa.select(*_DOC_COLUMNS).where(Document.id.in_(sa.select(doc_col).where(cond)))
+            .order_by(Document.date.desc(), Document.id.desc()))
+    total = _count(session, stmt)
+    rows = session.execute(stmt.limit(limit).offset(offset)).all()
+    return Page([_doc_summary(r) for r in rows], total, limit, offset)
+
+
+# --- organizations -------------------------------------------------------------------------------
+
+def find_organizations(session: Session, name: str, *, limit: int = 20,
+                       offset: int = 0) -> Page[OrganizationSummary]:
+    """Organizations whose name or acronym contains ``name`` (accents and case ignored)."""
+    limit, offset = _paging(limit, offset)
+    key = " ".join(_WORD.findall(fold(name)))
+    if not key:
+        return Page([], 0, limit, offset)
+    cond = sa.or_(Organization.name_key.like(f"%{key}%"), sa.func.lower(Organization.acronym) == key)
+    total = _count(session, sa.select(Organization.id).where(cond))
+    n_docs = (sa.select(OrgMention.organization_id, sa.func.count(sa.distinct(OrgMention.document_id)).label("n"))
+              .where(OrgMention.organization_id.in_(sa.select(Organization.id).where(cond)))
+              .group_by(OrgMention.organization_id).subquery())
+    exact = sa.case((Organization.name_key == key, 0), (sa.func.lower(Organization.acronym) == key, 0), else_=1)
+    rows = session.execute(
+        sa.select(Organization, sa.func.coalesce(n_docs.c.n, 0).label("n"))
+        .outerjoin(n_docs, n_docs.c.organization_id == Organization.id).where(cond)
+        .order_by(exact, sa.desc("n"), Organization.name).limit(limit).offset(offset)).all()
+    return Page([OrganizationSummary(o.id, o.name, o.acronym, o.country, o.kind, n) for o, n in rows],
+                total, limit, offset)
+
+
+def organization(session: Session, org_id: int, *, limit: int = 20, offset: int = 0) -> OrganizationDetail:
+    """One organization: its people (by stated positions), events it took part in, documents naming it."""
+    limit, offset = _paging(limit, offset)
+    o = session.get(Organization, org_id)
+    if o is None:
+        raise NotFound(f"no organization with id {org_id}")
+    people = session.execute(
+        sa.select(Person.id, Person.name, Person.country, sa.func.count(sa.distinct(Position.document_id)).label("n"))
+        .join(Person, Person.id == Position.person_id).where(Position.organization_id == org_id)
+        .group_by(Person.id, Person.name, Person.country).order_by(sa.desc("n"), Person.name).limit(100)).all()
+    ev_ids = (sa.select(EventReport.event_id).join(EventParticipant, EventParticipant.event_report_id == EventReport.id)
+              .where(EventParticipant.organization_id == org_id))
+    return OrganizationDetail(
+        id=o.id, name=o.name, acronym=o.acronym, country=o.country, kind=o.kind, aliases=list(o.aliases or []),
+        people=[Counterpart(Ref("person", r.id, r.name, r.country), r.n) for r in people],
+        events=_event_page(session, sa.select(Event.id).where(Event.id.in_(ev_ids)), limit, offset),
+        documents=_documents_mentioning(session, OrgMention.document_id, OrgMention.organization_id == org_id,
+                                        limit, offset),
+    )
+
+
+# --- events --------------------------------------------------------------------------------------
+
+def _country_branches() -> list[sa.Select[Any]]:
+    """(event_report_id, country) for each kind of participant: the sides an event report has."""
+    ep = EventParticipant
+    er = EventReport
+    person = (sa.select(ep.event_report_id, sa.func.coalesce(PersonMention.country, Person.country).label("country"))
+              .join(er, er.id == ep.event_report_id)
+              .join(PersonMention, sa.and_(PersonMention.document_id == er.document_id,
+                                           PersonMention.local_id == ep.ref))
+              .outerjoin(Person, Person.id == PersonMention.person_id)
+              .where(ep.kind == "person"))
+    org = (sa.select(ep.event_report_id, OrgMention.country.label("country"))
+           .join(er, er.id == ep.event_report_id)
+           .join(OrgMention, sa.and_(OrgMention.document_id == er.document_id, OrgMention.local_id == ep.ref))
+           .where(ep.kind == "organization"))
+    deleg = (sa.select(ep.event_report_id, Delegation.country.label("country"))
+             .join(er, er.id == ep.event_report_id)
+             .join(Delegation, sa.and_(Delegation.document_id == er.document_id, Delegation.local_id == ep.ref))
+             .where(ep.kind == "delegation"))
+    country = sa.select(ep.event_report_id, ep.ref.label("country")).where(ep.kind == "country")
+    return [person, org, deleg, country]
+
+
+def _events_with_country(code: str) -> sa.Select[Any]:
+    """Canonical event ids with a participant from country ``code``."""
+    code = code.upper()
+    branches = [b.where(b.selected_columns.country == code) for b in _country_branches()]
+    reports = sa.union(*branches).subquery()
+    return (sa.select(EventReport.event_id)
+            .where(EventReport.id.in_(sa.select(reports.c.event_report_id)), EventReport.event_id.is_not(None)))
+
+
+def _event_ids(session: Session, f: EventFilter) -> sa.Select[Any]:
+    stmt = sa.select(Event.id)
+    if f.between:
+        a, b = f.between
+        stmt = stmt.where(Event.id.in_(_events_with_country(a)), Event.id.in_(_events_with_country(b)))
+    if f.country:
+        stmt = stmt.where(Event.id.in_(_events_with_country(f.country)))
+    if f.person:
+        pid = resolve_person(session, f.person)
+        merged = sa.select(Person.id).where(sa.or_(Person.id == pid, Person.merged_into_id == pid))
+        stmt = stmt.where(Event.id.in_(
+            sa.select(EventReport.event_id).join(EventParticipant, EventParticipant.event_report_id == EventReport.id)
+            .where(EventParticipant.person_id.in_(merged))))
+    if f.topic:
+        # topics is a JSON list of strings; its text form holds each one quoted, on both backends
+        stmt = stmt.where(sa.cast(Event.topics, sa.Text).like(f'%"{f.topic.lower()}"%'))
+    if f.type:
+        stmt = stmt.where(Event.type == f.type)
+    if f.status:
+        stmt = stmt.where(Event.status == f.status)
+    if since := _date(f.since, "since"):
+        stmt = stmt.where(Event.date >= since)
+    if until := _date(f.until, "until"):
+        stmt = stmt.where(Event.date <= until)
+    return stmt
+
+
+def events(session: Session, f: EventFilter | None = None, *, limit: int = 20, offset: int = 0,
+           oldest_first: bool = False) -> Page[EventSummary]:
+    """Canonical events matching the filter, newest first (undated last)."""
+    limit, offset = _paging(limit, offset)
+    return _event_page(session, _event_ids(session, f or EventFilter()), limit, offset, oldest_first)
+
+
+def timeline(session: Session, country_a: str, country_b: str, *, since: str | None = None,
+             until: str | None = None, limit: int = 200, offset: int = 0) -> Page[EventSummary]:
+    """Events between two countries in date order: the history of their engagements."""
+    f = EventFilter(between=(country_a.upper(), country_b.upper()), since=since, until=until)
+    return events(session, f, limit=limit, offset=offset, oldest_first=True)
+
+
+def _event_page(session: Session, ids: sa.Select[Any], limit: int, offset: int,
+                oldest_first: bool = False) -> Page[EventSummary]:
+    total = _count(session, ids)
+    order = [Event.date.is_(None), Event.date if oldest_first else Event.date.desc(), Event.id]
+    rows = session.scalars(sa.select(Event).where(Event.id.in_(ids)).order_by(*order)
+                           .limit(limit).offset(offset)).all()
+    return Page(_summaries(session, list(rows)), total, limit, offset)
+
+
+def _summaries(session: Session, rows: list[Event]) -> list[EventSummary]:
+    ids = [e.id for e in rows]
+    parts = _participants(session, ids)
+    n_sources = dict(session.execute(
+        sa.select(EventReport.event_id, sa.func.count(sa.distinct(EventReport.document_id)))
+        .where(EventReport.event_id.in_(ids)).group_by(EventReport.event_id)).all())
+    return [EventSummary(
+        id=e.id, type=e.type, status=e.status, date=_iso(e.date), location=e.location,
+        topics=list(e.topics or []), persons=parts[e.id]["person"], organizations=parts[e.id]["organization"],
+        countries=sorted({r.name for r in parts[e.id]["country"]}), n_sources=n_sources.get(e.id, 0))
+        for e in rows]
+
+
+def _participants(session: Session, event_ids: list[int]) -> dict[int, dict[str, list[Ref]]]:
+    """Per event: its persons, organizations and countries (every side that took part)."""
+    out: dict[int, dict[str, list[Ref]]] = defaultdict(lambda: {"person": [], "organization": [], "country": []})
+    if not event_ids:
+        return out
+    ep, er = EventParticipant, EventReport
+    rows = session.execute(
+        sa.select(er.event_id, ep.kind, ep.ref, Person.id.label("pid"), Person.name.label("pname"),
+                  Person.country.label("pcountry"), Organization.id.label("oid"), Organization.name.label("oname"),
+                  Organization.country.label("ocountry"), Delegation.country.label("dcountry"))
+        .join(er, er.id == ep.event_report_id)
+        .outerjoin(Person, Person.id == ep.person_id)
+        .outerjoin(Organization, Organization.id == ep.organization_id)
+        .outerjoin(Delegation, sa.and_(ep.kind == "delegation", Delegation.document_id == er.document_id,
+                                       Delegation.local_id == ep.ref))
+        .where(er.event_id.in_(event_ids))).all()
+    seen: set[tuple[int, str, Any]] = set()
+    for r in rows:
+        got = out[r.event_id]
+        for kind, key, ref in _refs_of(r):
+            if (r.event_id, kind, key) not in seen:
+                seen.add((r.event_id, kind, key))
+                got[kind].append(ref)
+    return out
+
+
+def _refs_of(r: Any) -> list[tuple[str, Any, Ref]]:
+    refs: list[tuple[str, Any, Ref]] = []
+    if r.pid is not None:
+        refs.append(("person", r.pid, Ref("person", r.pid, r.pname, r.pcountry)))
+    if r.oid is not None:
+        refs.append(("organization", r.oid, Ref("organization", r.oid, r.oname, r.ocountry)))
+    country = r.ref if r.kind == "country" else (r.pcountry or r.ocountry or r.dcountry)
+    if country:
+        refs.append(("country", country, Ref("country", None, country)))
+    return refs
+
+
+def event(session: Session, event_id: int) -> EventDetail:
+    """One event and every document that reports it, with the sentences that say so."""
+    e = session.get(Event, event_id)
+    if e is None:
+        raise NotFound(f"no event with id {event_id}")
+    rows = session.execute(
+        sa.select(EventReport, *_DOC_COLUMNS).join(Document, Document.id == EventReport.document_id)
+        .where(EventReport.event_id == event_id).order_by(Document.date, Document.id)).all()
+    texts = _span_texts(session, {(r.EventReport.document_id, tuple(map(tuple, r.EventReport.spans or [])))
+                                  for r in rows})
+    sources = [EventSource(
+        document=_doc_summary(r), report_id=r.EventReport.id, type=r.EventReport.type,
+        status=r.EventReport.status, date=_iso(r.EventReport.date), location=r.EventReport.location,
+        topics=list(r.EventReport.topics or []), evidence=_spans(r.EventReport.spans),
+        evidence_text=texts[(r.EventReport.document_id, tuple(map(tuple, r.EventReport.spans or [])))])
+        for r in rows]
+    return EventDetail(event=_summaries(session, [e])[0], sources=sources)
+
+
+def _span_texts(session: Session, wanted: set[tuple[int, tuple[Any, ...]]]) -> dict[Any, list[str]]:
+    """The evidence sentences: for each (document id, spans), the text of each span."""
+    doc_ids = {d for d, _ in wanted}
+    texts = dict(session.execute(sa.select(Document.id, Document.text).where(Document.id.in_(doc_ids))).all())
+    return {(d, spans): [texts[d][int(s):int(e)] for s, e in spans] for d, spans in wanted}
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+def document(session: Session, doc: int | str) -> DocumentDetail:
+    """A document's text with every person, organization and event found in it (with their spans).
+
+    ``doc`` is the store id, the content hash (``sha256:…``) or the source's id for it.
+    """
+    d = _find_document(session, doc)
+    pm = session.execute(
+        sa.select(PersonMention, Person.name, Person.country).outerjoin(Person, Person.id == PersonMention.person_id)
+        .where(PersonMention.document_id == d.id).order_by(PersonMention.id)).all()
+    om = session.execute(
+        sa.select(OrgMention, Organization.name, Organization.country)
+        .outerjoin(Organization, Organization.id == OrgMention.organization_id)
+        .where(OrgMention.document_id == d.id).order_by(OrgMention.id)).all()
+    reports = session.scalars(sa.select(EventReport).where(EventReport.document_id == d.id)
+                              .order_by(EventReport.id)).all()
+    return DocumentDetail(
+        document=_doc_summary(d), language=d.language, text=d.text,
+        persons=[Mention("person", m.local_id, Ref("person", m.person_id, n, c) if m.person_id else None,
+                         m.name, _spans(m.spans)) for m, n, c in pm],
+        organizations=[Mention("organization", m.local_id,
+                               Ref("organization", m.organization_id, n, c) if m.organization_id else None,
+                               m.name, _spans(m.spans)) for m, n, c in om],
+        events=[ReportInDocument(r.local_id, r.event_id, r.type, r.status, _iso(r.date), list(r.topics or []),
+                                 _spans(r.spans)) for r in reports],
+    )
+
+
+def _find_document(session: Session, doc: int | str) -> Document:
+    if isinstance(doc, int) or str(doc).isdigit():
+        found = session.get(Document, int(doc))
+    else:
+        found = session.scalars(sa.select(Document).where(
+            sa.or_(Document.hash == doc, Document.external_id == doc)).limit(1)).first()
+    if found is None:
+        raise NotFound(f"no document {doc!r}; give its id, its sha256:… hash or its source id")
+    return found
+
+
+def documents(session: Session, *, limit: int = 20, offset: int = 0) -> Page[DocumentSummary]:
+    """Every document, newest first."""
+    limit, offset = _paging(limit, offset)
+    stmt = sa.select(*_DOC_COLUMNS).order_by(Document.date.desc(), Document.id.desc())
+    total = session.scalar(sa.select(sa.func.count(Document.id))) or 0
+    return Page([_doc_summary(r) for r in session.execute(stmt.limit(limit).offset(offset)).all()],
+                total, limit, offset)
+
+
+# --- network -------------------------------------------------------------------------------------
+
+def network(session: Session, *, country: str | None = None, topic: str | None = None,
+            since: str | None = None, until: str | None = None, max_edges: int = 300) -> Network:
+    """Who met whom: persons linked by the events they took part in together, heaviest links first.
+
+    ``country`` keeps the links where at least one side serves that country.
+    """
+    ids = _event_ids(session, EventFilter(topic=topic, since=since, until=until))
+    a, b = _event_persons(), _event_persons()
+    pa, pb = aliased(Person), aliased(Person)
+    stmt = (sa.select(a.c.person_id.label("src"), b.c.person_id.label("dst"),
+                      sa.func.count(sa.distinct(a.c.event_id)).label("n"))
+            .select_from(a).join(b, sa.and_(a.c.event_id == b.c.event_id, a.c.person_id < b.c.person_id))
+            .group_by(a.c.person_id, b.c.person_id))
+    if topic or since or until:
+        stmt = stmt.where(a.c.event_id.in_(ids))
+    if country:
+        stmt = (stmt.join(pa, pa.id == a.c.person_id).join(pb, pb.id == b.c.person_id)
+                .where(sa.or_(pa.country == country.upper(), pb.country == country.upper())))
+    total = _count(session, stmt)
+    edges = [NetworkEdge(r.src, r.dst, r.n) for r in
+             session.execute(stmt.order_by(sa.desc("n"), "src", "dst").limit(max_edges)).all()]
+    node_ids = {e.source for e in edges} | {e.target for e in edges}
+    degree: dict[int, int] = defaultdict(int)
+    for e in edges:
+        degree[e.source] += e.n_events
+        degree[e.target] += e.n_events
+    people = session.execute(sa.select(Person.id, Person.name, Person.country).where(Person.id.in_(node_ids))).all()
+    nodes = [NetworkNode(p.id, p.name, p.country, degree[p.id]) for p in people]
+    nodes.sort(key=lambda n: (-n.n_events, n.name))
+    return Network(nodes=nodes, edges=edges, total_edges=total)
+
+
+def countries(session: Session) -> list[str]:
+    """The countries persons in the store serve, for filter menus."""
+    return [c for c in session.scalars(sa.select(Person.country).where(Person.country.is_not(None))
+                                       .distinct().order_by(Person.country)) if c]
+
+
+def topics(session: Session) -> list[str]:
+    """Every topic label events carry."""
+    seen: set[str] = set()
+    for t in session.scalars(sa.select(Event.topics)):
+        seen.update(t or [])
+    return sorted(seen)
+
+
+__all__ = [
+    "DocumentDetail",
+    "EventDetail",
+    "EventSummary",
+    "Network",
+    "OrganizationDetail",
+    "OrganizationSummary",
+    "Page",
+    "PersonDetail",
+    "PersonSummary",
+    "Ref",
+    "SearchHit",
+    "SearchResult",
+    "counterparts",
+    "countries",
+    "document",
+    "documents",
+    "ensure_indexes",
+    "event",
+    "events",
+    "find_organizations",
+    "find_persons",
+    "fold",
+    "network",
+    "organization",
+    "person",
+    "resolve_person",
+    "search",
+    "search_documents",
+    "timeline",
+    "topics",
+]

@@ -1,0 +1,174 @@
+"""The JSON API over a store of the dev set: every query, its pagination, its errors, the token."""
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import API_TOKEN
+
+
+def ebrard_id(client) -> int:
+    found = client.get("/api/persons", params={"name": "ebrard"}).json()
+    assert found["total"] >= 1
+    return found["items"][0]["id"]
+
+
+def test_search_finds_documents_and_the_person(client):
+    body = client.get("/api/search", params={"q": "Ebrard"}).json()
+    assert any("Ebrard" in p["name"] for p in body["persons"])
+    docs = body["documents"]
+    assert docs["total"] >= 2
+    hit = docs["items"][0]
+    s, e = hit["snippet_spans"][0]
+    assert hit["snippet"][s:e].lower() == "ebrard"
+
+
+def test_person_lookup_ignores_accents_and_case(client):
+    plain = client.get("/api/persons", params={"name": "EBRARD"}).json()
+    accented = client.get("/api/persons", params={"name": "ébrard"}).json()
+    assert plain["items"] and plain["items"] == accented["items"]
+
+
+def test_person_has_counterparts_events_and_sources(client):
+    p = client.get(f"/api/persons/{ebrard_id(client)}").json()
+    assert "Ebrard" in p["name"]
+    assert any("Blinken" in c["person"]["name"] for c in p["counterparts"])
+    assert p["events"]["total"] >= 1 and p["events"]["items"]
+    assert p["documents"]["total"] >= 2
+    assert isinstance(p["positions"], list)
+
+
+def test_events_paginate_with_a_stable_total(client):
+    first = client.get("/api/events", params={"limit": 3}).json()
+    second = client.get("/api/events", params={"limit": 3, "offset": 3}).json()
+    assert first["total"] == second["total"] > 6
+    assert len(first["items"]) == 3
+    assert not {e["id"] for e in first["items"]} & {e["id"] for e in second["items"]}
+
+
+def test_event_filters_narrow(client):
+    everything = client.get("/api/events", params={"limit": 500}).json()
+    visits = client.get("/api/events", params={"type": "visit", "limit": 500}).json()
+    assert 0 < visits["total"] < everything["total"]
+    assert {e["type"] for e in visits["items"]} == {"visit"}
+    with_ebrard = client.get("/api/events", params={"person": "Ebrard"}).json()
+    assert with_ebrard["total"] >= 1
+    assert all(any("Ebrard" in p["name"] for p in e["persons"]) for e in with_ebrard["items"])
+    topic = everything["items"][0]["topics"][0] if everything["items"][0]["topics"] else "migration"
+    on_topic = client.get("/api/events", params={"topic": topic, "limit": 500}).json()
+    assert on_topic["total"] >= 1 and all(topic in e["topics"] for e in on_topic["items"])
+    dated = [e["date"] for e in everything["items"] if e["date"]]
+    since = sorted(dated)[len(dated) // 2]
+    later = client.get("/api/events", params={"since": since, "limit": 500}).json()
+    assert 0 < later["total"] < everything["total"] and all(e["date"] >= since for e in later["items"])
+
+
+def test_event_country_filters_are_consistent(client):
+    everything = client.get("/api/events", params={"limit": 500}).json()["items"]
+    countries = sorted({c for e in everything for c in e["countries"]})
+    assert countries, "no event has a country side"
+    c = countries[0]
+    got = client.get("/api/events", params={"country": c, "limit": 500}).json()
+    assert got["total"] >= 1 and all(c in e["countries"] for e in got["items"])
+    pairs = {(a, b) for e in everything for a in e["countries"] for b in e["countries"] if a < b}
+    for a, b in sorted(pairs)[:3]:
+        between = client.get("/api/events", params={"between": f"{a},{b}", "limit": 500}).json()
+        assert between["total"] >= 1
+        assert all({a, b} <= set(e["countries"]) for e in between["items"])
+        timeline = client.get("/api/timeline", params={"a": a, "b": b}).json()
+        assert timeline["total"] == between["total"]
+        dates = [e["date"] for e in timeline["items"] if e["date"]]
+        assert dates == sorted(dates)
+
+
+def test_event_shows_its_sources_with_evidence(client):
+    e = client.get("/api/events", params={"person": "Ebrard"}).json()["items"][0]
+    detail = client.get(f"/api/events/{e['id']}").json()
+    assert detail["event"]["id"] == e["id"]
+    assert len(detail["sources"]) == e["n_sources"] >= 1
+    src = detail["sources"][0]
+    doc = client.get(f"/api/documents/{src['document']['id']}").json()
+    for (s, end), text in zip(src["evidence"], src["evidence_text"], strict=True):
+        assert doc["text"][s:end] == text
+
+
+def test_document_carries_spans_into_its_text(client):
+    doc_id = client.get("/api/search", params={"q": "Ebrard"}).json()["documents"]["items"][0]["document"]["id"]
+    doc = client.get(f"/api/documents/{doc_id}").json()
+    assert doc["persons"] and doc["events"]
+    for m in doc["persons"]:
+        for s, e in m["spans"]:
+            assert 0 <= s < e <= len(doc["text"])
+    assert any("Ebrard" in doc["text"][s:e] for m in doc["persons"] for s, e in m["spans"])
+
+
+def test_network_links_people_who_met(client):
+    net = client.get("/api/network").json()
+    assert net["nodes"] and net["edges"] and net["total_edges"] >= len(net["edges"])
+    ids = {n["id"] for n in net["nodes"]}
+    assert all(e["source"] in ids and e["target"] in ids and e["n_events"] >= 1 for e in net["edges"])
+    eid = ebrard_id(client)
+    assert any(eid in (e["source"], e["target"]) for e in net["edges"])
+    small = client.get("/api/network", params={"max_edges": 2}).json()
+    assert len(small["edges"]) == 2 and small["total_edges"] == net["total_edges"]
+
+
+def test_network_country_filter_keeps_that_country(client):
+    net = client.get("/api/network").json()
+    countries = {n["country"] for n in net["nodes"] if n["country"]}
+    if not countries:
+        pytest.skip("the extractor gave no person a country in the dev set")
+    c = min(countries)
+    sub = client.get("/api/network", params={"country": c}).json()
+    by_id = {n["id"]: n for n in sub["nodes"]}
+    assert sub["edges"] and all(c in (by_id[e["source"]]["country"], by_id[e["target"]]["country"])
+                                for e in sub["edges"])
+
+
+@pytest.mark.parametrize("url", ["/api/persons/999999", "/api/events/999999", "/api/organizations/999999",
+                                 "/api/documents/999999", "/api/events?person=Nobody%20Atall"])
+def test_missing_things_are_404_with_a_message(client, url):
+    r = client.get(url)
+    assert r.status_code == 404
+    assert r.json()["error"] == "NotFound" and r.json()["detail"]
+
+
+def test_bad_parameters_are_422(client):
+    assert client.get("/api/events", params={"since": "yesterday"}).status_code == 422
+    assert client.get("/api/events", params={"between": "MEX"}).status_code == 422
+    assert client.get("/api/events", params={"limit": 0}).status_code == 422
+
+
+def test_openapi_describes_every_endpoint(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for p in ["/api/search", "/api/persons", "/api/persons/{person_id}", "/api/organizations/{org_id}",
+              "/api/events", "/api/events/{event_id}", "/api/documents/{doc}", "/api/network", "/api/timeline"]:
+        assert p in paths
+
+
+def test_writes_need_the_token(client):
+    body = {"persons": [1, 2]}
+    assert client.post("/api/persons/merge", json=body).status_code == 401
+    assert client.post("/api/persons/merge", json=body,
+                       headers={"Authorization": "Bearer wrong"}).status_code == 403
+    assert client.post("/api/documents", json={"text": "x"}).status_code == 401
+
+
+def test_writing_is_forbidden_when_no_token_is_configured(dev_store):
+    from fastapi.testclient import TestClient
+
+    from readouts.web import create_app
+    with TestClient(create_app(dev_store, api_token="")) as c:
+        r = c.post("/api/persons/merge", json={"persons": [1, 2]}, headers={"Authorization": "Bearer x"})
+    assert r.status_code == 403 and "READOUTS_API_TOKEN" in r.json()["detail"]
+
+
+def test_posting_a_document_stores_it_once(client):
+    auth = {"Authorization": f"Bearer {API_TOKEN}"}
+    doc = {"text": "Secretary Antony Blinken spoke with Kenyan Foreign Minister Raychelle Omamo on August 2, 2021. "
+                   "They discussed the crisis in Ethiopia.", "date": "2021-08-02", "external_id": "posted-1"}
+    first = client.post("/api/documents", json=doc, headers=auth)
+    assert first.status_code == 201 and first.json()["created"] is True
+    again = client.post("/api/documents", json=doc, headers=auth)
+    assert again.json() == {**first.json(), "created": False}
+    stored = client.get(f"/api/documents/{first.json()['id']}").json()
+    assert stored["document"]["external_id"] == "posted-1" and "Omamo" in stored["text"]
