@@ -74,8 +74,9 @@ def country_names() -> list[tuple[str, str]]:
     from babel import Locale
     from babel.core import get_global
 
+    withdrawn = {"BUR", "ZAR", "DDR", "FXX", "TMP", "YMD"}  # CLDR keeps old codes as aliases too
     alpha3 = {v[0]: k for k, v in get_global("territory_aliases").items()
-              if len(k) == 3 and k.isalpha() and len(v) == 1}
+              if len(k) == 3 and k.isalpha() and len(v) == 1 and k not in withdrawn}
     names = Locale("en").territories
     return sorted((names[a2], a3) for a2, a3 in alpha3.items() if a2 in names and not a2.isdigit())
 

@@ -39,8 +39,11 @@ def fill(record: Record, doc: Doc) -> None:
     found = [_positions(doc, marks, orgs, c, person_at) for c in clusters]
     countries = [_explicit_country(doc, marks, orgs, c, f) for c, f in zip(clusters, found)]
     mentions = sorted((doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), k)
-                      for k, c in enumerate(clusters) for m in c.mentions)
+                      for k, c in enumerate(clusters) for m in c.mentions if m.start not in orgs.at)
     dels = delegations.find(doc, marks, mentions, home, dict(enumerate(countries)))
+    for k, f in enumerate(found):
+        if countries[k] is None and home and any(x.title.lower() in gaz.home_titles for x in f):
+            countries[k] = home
     for d in dels:
         for k in d.members:
             if countries[k] is None and d.country and not _ngo(orgs, found[k]):
@@ -117,9 +120,12 @@ def _inherit_in_lists(doc: Doc, clusters: list[Cluster], countries: list[str | N
     for k, c in enumerate(clusters):
         for m in c.mentions:
             sent = doc[m.start].sent
-            before = doc[sent.start:m.start]
-            if any(t.lower_ == "including" for t in before):
-                by_sentence.setdefault(sent.start, []).append((m.start, k))
+            for t in reversed(doc[sent.start:m.start]):
+                if t.text in (".", ";", ":"):
+                    break
+                if t.lower_ == "including":
+                    by_sentence.setdefault(t.i, []).append((m.start, k))
+                    break
     for members in by_sentence.values():
         known = Counter(countries[k] for _, k in members if countries[k])
         if len(known) == 1:

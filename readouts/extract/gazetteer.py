@@ -45,6 +45,7 @@ class Gazetteer:
     title_words: frozenset[str]
     title_modifiers: frozenset[str]
     implied_country: dict[str, str]
+    home_titles: frozenset[str]
     agencies: dict[str, Agency]
     matchers: dict[int, Matchers] = field(default_factory=dict)
 
@@ -136,5 +137,6 @@ def load() -> Gazetteer:
         title_words=frozenset(w for h in heads for w in h.replace("-", " ").split()),
         title_modifiers=modifiers,
         implied_country={k.lower(): v for k, v in (titles.get("implies_country") or {}).items()},
+        home_titles=frozenset(t.lower() for t in titles.get("home_titles") or ()),
         agencies=_agencies(agencies),
     )

@@ -75,7 +75,8 @@ class Marks:
         if self.title[tok.i] or self.honorific[tok.i] or tok.i in self.place_at:
             return False
         low = tok.lower_
-        return low not in NOT_NAME_WORDS and low not in self.gaz.title_words and low not in ORG_HEADS
+        return (low not in NOT_NAME_WORDS and low not in self.gaz.title_words and low not in ORG_HEADS
+                and low not in self.gaz.title_modifiers)
 
     def country_at(self, i: int) -> Place | None:
         return self.place_at.get(i)

@@ -14,7 +14,10 @@ from readouts.extract.marks import Marks
 
 ORG_LABELS = frozenset({"ORG"})
 OTHER_LABELS = frozenset({"FAC", "LAW", "WORK_OF_ART", "GPE", "EVENT", "PRODUCT"})
-DETERMINERS = frozenset({"the", "a", "an", "its", "their", "our", "his", "her"})
+DETERMINERS = frozenset({"the", "a", "an", "its", "their", "our", "his", "her", "this", "that", "these", "those"})
+NOT_BODY_WORDS = frozenset({"delegation", "delegations", "summit", "partnership", "dialogue", "agreement",
+                            "initiative", "framework", "strategy", "plan", "act", "conference", "games",
+                            "inauguration", "covid-19", "covid", "memorandum", "declaration"})
 GOVERNMENT_WORDS = frozenset({"government", "administration", "governments", "administrations"})
 KIND_BY_HEAD = {
     "department": "ministry", "ministry": "ministry", "secretariat": "ministry", "embassy": "embassy",
@@ -94,7 +97,19 @@ def other_orgs(doc: Doc, marks: Marks, table: OrgTable, generic: list[tuple[int,
             if e - s >= 2:
                 _add_candidate(doc, marks, table, s, e, person_tokens)
     _link_acronyms(doc, table)
+    _merge_contained(table)
     return table
+
+
+def _merge_contained(table: OrgTable) -> None:
+    """ "the Working Group" after "the Working Group on Resettlement" is the same body."""
+    found = [(k, set(k[2:].split())) for k, e in table.entries.items() if k.startswith("n:") and e.spans]
+    for key, words in found:
+        if len(words) < 2 or not table.entries[key].spans:
+            continue
+        longer = [k for k, w in found if k != key and words < w and table.entries[k].spans]
+        if len(longer) == 1:
+            _merge(table, key, longer[0])
 
 
 def _has_head(span: Span) -> bool:
@@ -115,6 +130,8 @@ def _grow_body(doc: Doc, marks: Marks, head: int) -> tuple[int, int]:
         nxt = doc[e + 1] if e + 1 < len(doc) else None
         if t.is_title and not marks.title[e]:
             e += 1
+        elif t.text == "-" and not t.whitespace_ and not doc[e - 1].whitespace_ and nxt is not None and nxt.is_title:
+            e += 2
         elif t.lower_ in ("of", "for", "on", "and") and nxt is not None and (nxt.is_title or nxt.lower_ == "the"):
             e += 2 if nxt.lower_ != "the" else 3
             if e > len(doc) or not doc[e - 1].is_title:
@@ -139,9 +156,13 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
 
 def _add_candidate(doc: Doc, marks: Marks, table: OrgTable, s: int, e: int, person_tokens: set[int]) -> None:
     s, e = _trim(doc, s, e)
+    while s > 0 and (s - 1) in marks.place_at and not doc[s - 1].whitespace_ == "" and doc[s].is_title:
+        s -= 1  # "U.S. Embassy Timor-Leste" where spaCy saw only "Embassy Timor-Leste"
     if e <= s or s in person_tokens or any(i in table.at for i in range(s, e)):
         return
     span = doc[s:e]
+    if any(i in person_tokens for i in range(s, e)) and not _has_head(doc[s:min(person_tokens & set(range(s, e)))]):
+        return  # "Spokesperson Ned Price", "Honorable Paloma Adams-Allen"
     if not _acceptable(doc, marks, span):
         return
     key = "n:" + " ".join(t.lower_ for t in span)
@@ -154,6 +175,11 @@ def _acceptable(doc: Doc, marks: Marks, span: Span) -> bool:
     words = [t for t in span if not t.is_punct]
     if not words or not span[0].text[0].isupper():
         return False
+    if any(t.lower_ in NOT_BODY_WORDS or marks.honorific[t.i] for t in span):
+        return False  # events, relationships and documents are not bodies
+    if any("-" in t.text and any(marks.gaz.country_of(p) for p in t.text.split("-")) for t in span) or any(
+            t.text == "-" and (t.i - 1) in marks.place_at and t.i not in marks.place_at for t in span):
+        return False  # "U.S.-Philippine Alliance": a relationship
     if any(t.lower_ in GOVERNMENT_WORDS for t in span):
         return False  # "the Government of Mexico", "the Biden-Harris Administration" are states
     if all(t.i in marks.place_at or t.lower_ in ("the", "of", "republic", "kingdom") for t in span):
@@ -161,23 +187,31 @@ def _acceptable(doc: Doc, marks: Marks, span: Span) -> bool:
     if marks.title[span[-1].i] or all(marks.title[t.i] or t.lower_ in marks.gaz.title_modifiers for t in words):
         return False  # "Advisor", "Senior Migration Advisor"
     has_head = _has_head(span)
-    acronym = len(words) == 1 and sum(c.isupper() for c in words[0].text) >= 2
+    acronym = len(words) == 1 and _looks_acronym(words[0].text)
+    if len(words) == 1 and not acronym:
+        return False  # "Alliance", "Customs": a lone capitalised word
     in_title = _inside_title(doc, marks, span.start)
-    if has_head and span[-1].lower_ in SUB_UNIT_HEADS and in_title:
-        return False
-    if not has_head and not acronym and (in_title or len(words) == 1):
-        return False  # "Director for Regional Protection", lone capitalised words
+    if in_title and any(t.lower_ in SUB_UNIT_HEADS for t in span):
+        return False  # "head of the North America Unit": part of the title
+    if not has_head and not acronym and in_title:
+        return False  # "Director for Regional Protection"
     return True
 
 
 def _inside_title(doc: Doc, marks: Marks, start: int) -> bool:
-    """Does a title word stand just before "of/for [the]" this body?"""
+    """Is this body the object of a title ("head of the ...", "Director for X and ...")?"""
     i = start - 1
-    if i >= 0 and doc[i].lower_ == "the":
+    linked = False
+    while i >= 0 and start - i <= 8:
+        t = doc[i]
+        if marks.title[i]:
+            return linked
+        if t.lower_ in ("of", "for"):
+            linked = True
+        elif not (t.is_title or t.lower_ in ("the", "and")):
+            return False
         i -= 1
-    if i < 0 or doc[i].lower_ not in ("of", "for", "in"):
-        return False
-    return any(marks.title[j] for j in range(max(0, i - 4), i))
+    return False
 
 
 def _country(marks: Marks, span: Span) -> str | None:
@@ -201,6 +235,8 @@ def _link_acronyms(doc: Doc, table: OrgTable) -> None:
             if e + 2 < len(doc) and doc[e].text == "(" and _looks_acronym(doc[e + 1].text) \
                     and doc[e + 2].text in (")", ","):
                 acr = doc[e + 1].text
+                if not _initials_fit(acr, doc[s:e]):
+                    continue
                 owner = table.at.get(e + 1)
                 if owner is not None and owner != key:
                     _merge(table, owner, key)
@@ -209,6 +245,10 @@ def _link_acronyms(doc: Doc, table: OrgTable) -> None:
                 table.add(key, e + 1, e + 2, acr)
     if not by_acronym:
         return
+    for key, entry in list(table.entries.items()):
+        target = by_acronym.get(entry.name)
+        if target is not None and target != key and entry.spans:
+            _merge(table, key, target)  # "(DoS)" seen on its own before "Department of State (DoS"
     for tok in doc:
         key = by_acronym.get(tok.text)
         if key is not None and tok.i not in table.at:
@@ -216,7 +256,23 @@ def _link_acronyms(doc: Doc, table: OrgTable) -> None:
 
 
 def _looks_acronym(text: str) -> bool:
-    return 2 <= len(text) <= 10 and text[0].isupper() and sum(c.isupper() for c in text) >= 2 and text.isalnum()
+    return 2 <= len(text) <= 10 and text[0].isupper() and sum(c.isupper() for c in text) >= 2 and text.isalpha()
+
+
+def _initials_fit(acronym: str, span: Span) -> bool:
+    """The acronym's capitals appear, in order, among the initials of the long form (or it is foreign)."""
+    initials = [t.text[0].upper() for t in span if t.text[:1].isupper()]
+    letters = [c for c in acronym if c.isupper()]
+    if not initials or letters[0] != initials[0]:
+        return len(initials) >= 3 and letters[0] in initials  # a Spanish/French acronym reorders words
+    k = 0
+    for c in letters:
+        while k < len(initials) and initials[k] != c:
+            k += 1
+        if k == len(initials):
+            return False
+        k += 1
+    return True
 
 
 def _merge(table: OrgTable, source: str, target: str) -> None:

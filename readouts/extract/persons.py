@@ -88,8 +88,24 @@ def _candidates(doc: Doc, marks: Marks) -> list[tuple[int, int]]:
                 s -= 1
             if i - s >= 2:
                 out.append((s, i))
+        elif doc[i].text == "," and _title_precedes(doc, marks, i) and marks.name_like(doc[i + 1]):
+            e = i + 1
+            while e < n and e - i <= 5 and (marks.name_like(doc[e]) or doc[e].text == "-"):
+                e += 1
+            if e - i - 1 >= 2 and e < n and doc[e].text in (",", ";", ".", "and") :
+                out.append((i + 1, e))
     # longest first, so a full name claims its tokens before a fragment of it
     return sorted(out, key=lambda se: (se[0] - se[1], se[0]))
+
+
+def _title_precedes(doc: Doc, marks: Marks, i: int) -> bool:
+    """ "the head of the Foreign Ministry, Ana Luisa Fajer Flores": a title phrase before the comma."""
+    for j in range(i - 1, max(-1, i - 9), -1):
+        if marks.title[j]:
+            return True
+        if doc[j].text in (";", ":", ",", "."):
+            return False
+    return False
 
 
 def _title_follows(doc: Doc, marks: Marks, i: int) -> bool:

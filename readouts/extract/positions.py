@@ -20,6 +20,7 @@ MAX_TITLE_TOKENS = 22
 STOP_POS = frozenset({"VERB", "AUX", "PRON", "SCONJ", "ADV", "NUM", "INTJ", "SYM"})
 BREAKS = frozenset({";", ":", "(", ")", "\n", "—", "–", '"', "“", "”"})
 ORG_LINKS = frozenset({"of", "for", "in", "at", "with", "from"})
+LOOSE_OK = frozenset({"a.i.", "ad", "interim", "d’", "d'"})
 
 
 @dataclass
@@ -30,7 +31,9 @@ class Found:
 
 
 def titles_for(doc: Doc, marks: Marks, orgs: OrgTable, m: Mention, person_at: dict[int, int]) -> list[Found]:
-    phrases = [_before(doc, marks, m.start, person_at), _after(doc, marks, orgs, m.end, person_at),
+    around = {i: span for i in range(max(0, m.start - MAX_TITLE_TOKENS), m.start)
+              if (span := orgs.span_at(i)) is not None}
+    phrases = [_before(doc, marks, m.start, person_at, around), _after(doc, marks, orgs, m.end, person_at),
                _apposed_before(doc, marks, m.start, person_at)]
     out = []
     for p in phrases:
@@ -54,14 +57,19 @@ def country_after(doc: Doc, marks: Marks, end: int) -> str | None:
     return None
 
 
-def _allowed(doc: Doc, marks: Marks, i: int, person_at: dict[int, int]) -> bool:
+def _allowed(doc: Doc, marks: Marks, i: int, person_at: dict[int, int], loose: bool = False) -> bool:
+    """May token i stand inside a title? ``loose`` also lets lower-case nouns in (appositions)."""
     t = doc[i]
     if i in person_at or t.text in BREAKS or "\n" in t.text:
         return False
+    if t.lower_ in LOOSE_OK or t.text == "." and i > 0 and doc[i - 1].lower_ == "a.i":
+        return True
+    if loose and t.is_lower and t.pos_ in ("NOUN", "ADJ"):
+        return True
     if marks.title[i] or marks.honorific[i] or i in marks.place_at:
         return True
     if t.is_punct:
-        return t.text in ("-", "’s", "'s", "’", ".")
+        return t.text in ("-", "’s", "'s", "’")
     if t.lower_ in CONNECTORS or t.lower_ in ("’s", "'s"):
         return True
     if t.is_lower:
@@ -69,15 +77,22 @@ def _allowed(doc: Doc, marks: Marks, i: int, person_at: dict[int, int]) -> bool:
     return t.pos_ not in STOP_POS and t.pos_ != "ADP" and t.pos_ != "DET"
 
 
-def _before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int]) -> tuple[int, int] | None:
+def _before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int],
+            orgs_around: dict[int, tuple[int, int]]) -> tuple[int, int] | None:
     e = start
     while e > 0 and marks.honorific[e - 1]:
         e -= 1
     s = e
     while s > 0 and e - s < MAX_TITLE_TOKENS and _allowed(doc, marks, s - 1, person_at):
-        if doc[s - 1].lower_ == "and" and s >= 2 and (s - 2) in person_at:
+        prev = doc[s - 1]
+        if prev.lower_ == "and" and s >= 2 and (s - 2) in person_at or prev.lower_ in ("in", "at"):
             break
+        span = orgs_around.get(s - 1)
+        if span is not None and span[1] >= start:
+            break  # "Office of Vice President Harris": the title belongs to the body, not the person
         s -= 1
+        if doc[s].is_sent_start:
+            break
     return _tidy(doc, marks, s, e)
 
 
@@ -93,7 +108,7 @@ def _apposed_before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int
             depth += 1
         elif t.text == "(":
             depth -= 1
-        elif depth == 0 and not _allowed(doc, marks, s - 1, person_at):
+        elif depth == 0 and (_opens(doc, s - 1) or not _allowed(doc, marks, s - 1, person_at, True)):
             break
         s -= 1
     if depth != 0 or s == e:
@@ -108,6 +123,11 @@ def _apposed_before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int
     return _tidy(doc, marks, s, e)
 
 
+def _opens(doc: Doc, i: int) -> bool:
+    """A determiner that opens a noun phrase, not one inside a title ("Ambassador to the United States")."""
+    return doc[i].lower_ in APPOSITION_STARTS and not (i > 0 and doc[i - 1].lower_ in CONNECTORS)
+
+
 def _after(doc: Doc, marks: Marks, orgs: OrgTable, end: int, person_at: dict[int, int]) -> tuple[int, int] | None:
     n = len(doc)
     if end >= n - 1 or doc[end].text != ",":
@@ -115,7 +135,8 @@ def _after(doc: Doc, marks: Marks, orgs: OrgTable, end: int, person_at: dict[int
     s = end + 1
     if doc[s].lower_ in APPOSITION_STARTS:
         s += 1
-    if s >= n or not (marks.title[s] or doc[s].lower_ in marks.gaz.title_modifiers or _title_soon(marks, s)):
+    if s >= n or not (marks.title[s] or doc[s].lower_ in marks.gaz.title_modifiers
+                      or doc[s].is_title and _title_soon(marks, s)):
         return None
     e = s
     while e < n and e - s < MAX_TITLE_TOKENS:
@@ -128,14 +149,18 @@ def _after(doc: Doc, marks: Marks, orgs: OrgTable, end: int, person_at: dict[int
             if inner is not None:
                 e = close + 1
             break
+        span = orgs.span_at(e)
+        if span is not None and span[0] == e:
+            e = span[1]  # a body named inside the apposition may hold a name: "Office of Vice President Harris"
+            continue
         if t.text == "," and e + 1 < n:
             span = orgs.span_at(e + 1)
-            if span is not None and (span[1] >= n or doc[span[1]].text in (",", ";", ".", "\n", "(")) \
-                    and span[1] not in person_at:
+            if span is not None and (span[1] >= n or doc[span[1]].text in (",", ";", ".", "(")
+                                     or "\n" in doc[span[1]].text or "\n" in doc[span[1] - 1].whitespace_):
                 e = span[1]
                 continue
             break
-        if not _allowed(doc, marks, e, person_at) and not (t.is_lower and t.pos_ in ("ADJ", "NOUN")):
+        if not _allowed(doc, marks, e, person_at, True):
             break
         if t.text == "." and (e + 1 >= n or doc[e + 1].is_sent_start):
             break
@@ -180,14 +205,15 @@ def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | No
         if opening is not None:
             org = org or orgs.at.get(opening + 1)
             e = opening
-    span = orgs.span_at(e - 1)
-    if span is not None and span[1] == e and span[0] > s:
-        j = span[0]
-        if doc[j - 1].lower_ == "the":
-            j -= 1
+    for i in range(s + 1, e):
+        span = orgs.span_at(i)
+        if span is None or span[0] != i or not any(marks.title[k] for k in range(s, i)):
+            continue
+        j = i - 1 if doc[i - 1].lower_ == "the" else i
         if doc[j - 1].lower_ in ORG_LINKS or doc[j - 1].text == ",":
-            org = org or orgs.at[e - 1]
+            org = org or orgs.at[i]
             e = j - 1
+            break
     # "of France" at the end
     if e - s > 2:
         p = marks.place_at.get(e - 1)
