@@ -68,7 +68,7 @@ def event_page(request: Request, db: DB, event_id: int) -> Response:
 @router.get("/documents/{doc}")
 def document_page(request: Request, db: DB, doc: str) -> Response:
     d = q.document(db, doc)
-    return render(request, "document.html", title=d.document.title or f"Document {d.document.id}", d=d,
+    return render(request, "document.html", title=d.document.title or d.document.external_id or f"Document {d.document.id}", d=d,
                   body=highlight(d.text, document_highlights(d)))
 
 
