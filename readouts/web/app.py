@@ -36,17 +36,26 @@ def create_app(db_url: str, *, api_token: str | None = None) -> FastAPI:
     app = FastAPI(title="readouts", version=__version__,
                   description="Diplomatic engagements extracted from press releases: persons, "
                               "organizations, events and the documents that report them.",
-                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+                  docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
     app.state.store = store
     app.state.api_token = api_token if api_token is not None else settings.get("api_token")
     app.state.templates = _templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_api_route("/api/docs", _swagger_ui, include_in_schema=False)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.add_exception_handler(ReadoutsError, _readouts_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.router.on_shutdown.append(store.close)
     return app
+
+
+def _swagger_ui() -> HTMLResponse:
+    from fastapi.openapi.docs import get_swagger_ui_html
+    # The vendored copy, not FastAPI's default CDN: the server may have no internet.
+    return get_swagger_ui_html(openapi_url="/api/openapi.json", title="readouts API",
+                               swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+                               swagger_css_url="/static/vendor/swagger-ui.css", swagger_favicon_url="")
 
 
 def _templates() -> Jinja2Templates:

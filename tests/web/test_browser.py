@@ -101,3 +101,10 @@ def test_script_in_a_document_is_shown_not_run(page, live_server, artifacts, hos
     assert page.title() != "pwned"
     assert page.locator(".doc-text script, .doc-text img").count() == 0
     shot(page, artifacts, "09-hostile-document")
+
+
+def test_api_docs_render_from_the_vendored_swagger_ui(page, live_server, artifacts):
+    page.goto(live_server + "/api/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
+    assert page.locator(".swagger-ui .opblock-summary-path", has_text="/api/events").count() >= 1
+    shot(page, artifacts, "10-api-docs")
