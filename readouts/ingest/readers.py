@@ -82,8 +82,12 @@ def read_text(name: str, data: bytes) -> Iterator[Item]:
 
 @reader(".jsonl", ".ndjson")
 def read_jsonl(name: str, data: bytes) -> Iterator[Item]:
-    if name.endswith(".gz") or data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+    if data[:2] == b"\x1f\x8b":  # _read_file already inflated a .gz file; this is stdin or a .jsonl that is gzip
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as e:
+            yield Item(name=name, error=InputError(f"{name}: broken gzip data ({e})"))
+            return
     for n, raw in enumerate(io.BytesIO(data), start=1):
         if not raw.strip():
             continue

@@ -26,6 +26,10 @@ class Candidate:
     names: list[tuple[str, ...]]
     country: str | None = None
     mentions: int = 0
+    countries: set[str] = field(default_factory=set)  # every country its mentions were given
+
+    def known_countries(self) -> set[str]:
+        return self.countries | ({self.country} if self.country else set())
 
 
 @dataclass
@@ -56,8 +60,12 @@ def choose_person(tokens: Sequence[str], country: str | None, candidates: Iterab
         clash = next((n for n in c.names if not compatible_names(tokens, n)), None)
         if clash is not None:
             rejected.append(f"#{c.id}: name {' '.join(clash)!r} differs")
-        elif country and c.country and country != c.country:
-            rejected.append(f"#{c.id}: country {c.country} ≠ {country}")
+        elif country and c.known_countries() and country not in c.known_countries():
+            # Extracted countries are noisy; a full compound name ("Marcelo Ebrard Casaubon") outweighs one.
+            if len(tokens) >= 3 or any(len(n) >= 3 for n in c.names):
+                fitting.append(c)
+            else:
+                rejected.append(f"#{c.id}: country {'/'.join(sorted(c.known_countries()))} ≠ {country}")
         else:
             fitting.append(c)
     if not fitting:
@@ -65,7 +73,7 @@ def choose_person(tokens: Sequence[str], country: str | None, candidates: Iterab
     key = " ".join(tokens)
     best = max(fitting, key=lambda c: (tuple(tokens) in c.names, c.mentions, -c.id))
     how = "same name" if tuple(tokens) in best.names else "name variant"
-    extra = " and country" if country and best.country == country else ""
+    extra = " and country" if country and country in best.known_countries() else ""
     score = 1.0 if how == "same name" else 0.9
     if len(fitting) > 1:
         score -= 0.2

@@ -59,8 +59,8 @@ def _move(session: Session, source: int, target: int, reason: str) -> None:
 
 def split(session: Session, person_id: int, *, documents: list[str] | None = None, names: list[str] | None = None,
           note: str | None = None) -> t.Person:
-    """Move the mentions of ``person_id`` in these documents (hash, external id or row id) and/or
-    with these names to a new person; they will not be linked back."""
+    """Move the mentions of ``person_id`` in these documents (hash, external id or row id) with these
+    names (either filter may be left out, not both) to a new person; they will not be linked back."""
     person = _live(session, person_id)
     rows = session.execute(select(t.PersonMention, t.Document)
                            .join(t.Document, t.Document.id == t.PersonMention.document_id)
@@ -68,7 +68,8 @@ def split(session: Session, person_id: int, *, documents: list[str] | None = Non
     docs, wanted = set(documents or []), set(names or [])
 
     def picked(m: t.PersonMention, d: t.Document) -> bool:
-        return bool({d.hash, d.external_id, str(d.id)} & docs) or m.name in wanted
+        return ((not docs or bool({d.hash, d.external_id, str(d.id)} & docs))
+                and (not wanted or m.name in wanted) and bool(docs or wanted))
     moving = [(m, d) for m, d in rows if picked(m, d)]
     staying = [(m, d) for m, d in rows if not picked(m, d)]
     if not moving or not staying:

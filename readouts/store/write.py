@@ -141,7 +141,8 @@ def _store_persons(session: Session, doc: t.Document, record: Record) -> dict[st
             person_id = _insert(session, t.Person, [dict(name=p.name, name_key=keys.name_key or p.name.lower(),
                                                          country=p.country)])[0]
             if keys.match_key:
-                candidates[keys.match_key].append(Candidate(person_id, [keys.tokens], p.country, 0))
+                candidates[keys.match_key].append(Candidate(person_id, [keys.tokens], p.country, 0,
+                                                            {p.country} if p.country else set()))
         else:
             _enrich_person(session, person_id, p.name, p.country, keys, candidates)
         mid = _insert(session, t.PersonMention, [dict(
@@ -161,18 +162,22 @@ def _person_candidates(session: Session, match_keys: set[str]) -> dict[str, list
         return out
     rows = session.execute(
         select(t.PersonMention.match_key, t.PersonMention.person_id, t.PersonMention.name_key,
-               func.count(), t.Person.country)
+               t.PersonMention.country, func.count(), t.Person.country)
         .join(t.Person, t.Person.id == t.PersonMention.person_id)
         .where(t.PersonMention.match_key.in_(match_keys))
         .group_by(t.PersonMention.match_key, t.PersonMention.person_id, t.PersonMention.name_key,
-                  t.Person.country)).all()
+                  t.PersonMention.country, t.Person.country)).all()
     by_person: dict[tuple[str, int], Candidate] = {}
-    for match_key, person_id, name_key, n, country in rows:
+    for match_key, person_id, name_key, mention_country, n, country in rows:
         c = by_person.get((match_key, person_id))
         if c is None:
             c = by_person[(match_key, person_id)] = Candidate(person_id, [], country, 0)
             out[match_key].append(c)
-        c.names.append(tuple(name_key.split()))
+        names = tuple(name_key.split())
+        if names not in c.names:
+            c.names.append(names)
+        if mention_country:
+            c.countries.add(mention_country)
         c.mentions += n
     return out
 
@@ -187,8 +192,11 @@ def _enrich_person(session: Session, person_id: int, name: str, country: str | N
     if country and not person.country:
         person.country = country
     for c in candidates.get(keys.match_key or "", []):
-        if c.id == person_id and keys.tokens not in c.names:
-            c.names.append(keys.tokens)
+        if c.id == person_id:
+            if keys.tokens not in c.names:
+                c.names.append(keys.tokens)
+            if country:
+                c.countries.add(country)
 
 
 # --- positions and delegations -----------------------------------------------------------------
