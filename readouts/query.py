@@ -281,6 +281,41 @@ def _count(session: Session, stmt: sa.Select[Any]) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
+_CACHE: dict[tuple[str, Any], tuple[tuple[Any, ...], Any]] = {}
+_CACHE_SIZE = 256
+
+
+def _fingerprint(session: Session) -> tuple[Any, ...]:
+    """Changes whenever what the store says could change: a (re)extraction, a new person, an override.
+
+    Rowid maxima and small counts only, so it costs well under a millisecond.
+    """
+    from readouts.store.schema import ExtractionRun, PersonOverride
+    return tuple(session.execute(sa.select(
+        sa.select(sa.func.max(ExtractionRun.id)).scalar_subquery(),
+        sa.select(sa.func.max(Person.id)).scalar_subquery(),
+        sa.select(sa.func.max(Event.id)).scalar_subquery(),
+        sa.select(sa.func.count(PersonOverride.id)).scalar_subquery())).one())
+
+
+def _cached(session: Session, key: Any, compute: Any) -> Any:
+    """``compute()``, remembered for as long as the store's fingerprint stays the same.
+
+    For the whole-store aggregates (the network, facet lists) that no index can answer in a few
+    milliseconds; everything else is asked of the database each time.
+    """
+    full_key = (str(session.get_bind().engine.url), key)
+    fp = _fingerprint(session)
+    hit = _CACHE.get(full_key)
+    if hit is not None and hit[0] == fp:
+        return hit[1]
+    value = compute()
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[full_key] = (fp, value)
+    return value
+
+
 # --- full-text search ----------------------------------------------------------------------------
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -449,12 +484,14 @@ def _event_persons() -> sa.Subquery:
 
 def counterparts(session: Session, person_id: int, *, limit: int = 50) -> list[Counterpart]:
     """The persons who took part in the same events, with how many events they shared."""
-    a, b = _event_persons(), _event_persons()
+    ep, er = EventParticipant, EventReport
+    # Index-driven from the person outwards: their events, then everyone else in those events.
+    theirs = (sa.select(er.event_id).join(ep, ep.event_report_id == er.id)
+              .where(ep.person_id == person_id, er.event_id.is_not(None)))
     rows = session.execute(
-        sa.select(Person.id, Person.name, Person.country, sa.func.count(sa.distinct(a.c.event_id)).label("n"))
-        .select_from(a).join(b, sa.and_(a.c.event_id == b.c.event_id, a.c.person_id != b.c.person_id))
-        .join(Person, Person.id == b.c.person_id)
-        .where(a.c.person_id == person_id)
+        sa.select(Person.id, Person.name, Person.country, sa.func.count(sa.distinct(er.event_id)).label("n"))
+        .select_from(ep).join(er, er.id == ep.event_report_id).join(Person, Person.id == ep.person_id)
+        .where(er.event_id.in_(theirs), ep.person_id != person_id)
         .group_by(Person.id, Person.name, Person.country)
         .order_by(sa.desc("n"), Person.name).limit(limit)).all()
     return [Counterpart(Ref("person", r.id, r.name, r.country), r.n) for r in rows]
@@ -730,6 +767,13 @@ def network(session: Session, *, country: str | None = None, topic: str | None =
 
     ``country`` keeps the links where at least one side serves that country.
     """
+    key = ("network", country and country.upper(), topic, since, until, max_edges)
+    return _cached(session, key, lambda: _network(session, country=country, topic=topic, since=since,  # type: ignore[no-any-return]
+                                                  until=until, max_edges=max_edges))
+
+
+def _network(session: Session, *, country: str | None, topic: str | None, since: str | None,
+             until: str | None, max_edges: int) -> Network:
     ids = _event_ids(session, EventFilter(topic=topic, since=since, until=until))
     a, b = _event_persons(), _event_persons()
     pa, pb = aliased(Person), aliased(Person)
@@ -758,12 +802,20 @@ def network(session: Session, *, country: str | None = None, topic: str | None =
 
 def countries(session: Session) -> list[str]:
     """The countries persons in the store serve, for filter menus."""
+    return _cached(session, "countries", lambda: _countries(session))  # type: ignore[no-any-return]
+
+
+def _countries(session: Session) -> list[str]:
     return [c for c in session.scalars(sa.select(Person.country).where(Person.country.is_not(None))
                                        .distinct().order_by(Person.country)) if c]
 
 
 def topics(session: Session) -> list[str]:
     """Every topic label events carry."""
+    return _cached(session, "topics", lambda: _topics(session))  # type: ignore[no-any-return]
+
+
+def _topics(session: Session) -> list[str]:
     seen: set[str] = set()
     for t in session.scalars(sa.select(Event.topics)):
         seen.update(t or [])
