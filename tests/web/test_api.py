@@ -172,3 +172,16 @@ def test_posting_a_document_stores_it_once(client):
     assert again.json() == {**first.json(), "created": False}
     stored = client.get(f"/api/documents/{first.json()['id']}").json()
     assert stored["document"]["external_id"] == "posted-1" and "Omamo" in stored["text"]
+
+
+def test_cached_network_follows_new_documents(client):
+    auth = {"Authorization": f"Bearer {API_TOKEN}"}
+    before = client.get("/api/network", params={"max_edges": 2000}).json()
+    assert not any("Omondi" in n["name"] for n in before["nodes"])
+    doc = {"text": "Secretary of State Antony J. Blinken met with Kenyan Cabinet Secretary Peter Omondi Wanjala "
+                   "in Nairobi on November 17, 2021. They discussed regional security.", "date": "2021-11-17"}
+    assert client.post("/api/documents", json=doc, headers=auth).status_code == 201
+    after = client.get("/api/network", params={"max_edges": 2000}).json()
+    if client.get("/api/persons", params={"name": "Omondi"}).json()["total"] == 0:
+        pytest.skip("the extractor did not find the new person")
+    assert after["total_edges"] > before["total_edges"]
