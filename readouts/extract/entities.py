@@ -31,6 +31,7 @@ def fill(record: Record, doc: Doc) -> None:
     clusters = persons.find(doc, marks, set(orgs.at))
     person_at = {i: k for k, c in enumerate(clusters) for m in c.mentions for i in range(m.start, m.end)}
     organizations.other_orgs(doc, marks, orgs, generic, set(person_at))
+    marks.org_tokens = set(orgs.at)
     org_list = orgs.ordered()
     org_ids = {e.key: f"o{i + 1}" for i, e in enumerate(org_list)}
 
@@ -42,8 +43,11 @@ def fill(record: Record, doc: Doc) -> None:
                       for k, c in enumerate(clusters) for m in c.mentions if m.start not in orgs.at)
     dels = delegations.find(doc, marks, mentions, home, dict(enumerate(countries)))
     for k, f in enumerate(found):
-        if countries[k] is None and home and any(x.title.lower() in gaz.home_titles for x in f):
-            countries[k] = home
+        if countries[k] is None and home:
+            if any(x.title.lower() in gaz.home_titles for x in f):
+                countries[k] = home
+            elif _foreign_title(marks, f, home):
+                countries[k] = _nearest_other(doc, marks, clusters[k], home) or foreign
     for d in dels:
         for k in d.members:
             if countries[k] is None and d.country and not _ngo(orgs, found[k]):
@@ -109,6 +113,30 @@ def _explicit_country(doc: Doc, marks: Marks, orgs: OrgTable, c: Cluster, found:
     return None
 
 
+def _foreign_title(marks: Marks, found: list[Found], home: str) -> bool:
+    """ "Prime Minister" in a U.S. release, "Ambassador to the United States" in any home's release."""
+    never = marks.gaz.never_held_by.get(home, frozenset())
+    for f in found:
+        title = f.title.lower()
+        words = title.split()
+        if any(" ".join(words[i:]) in never for i in range(len(words))):
+            return True
+        if " to " in f" {title}" and marks.gaz.country_of(f.title.split(" to ", 1)[-1].removeprefix("the ")) == home:
+            return True
+    return False
+
+
+def _nearest_other(doc: Doc, marks: Marks, c: Cluster, home: str) -> str | None:
+    m = c.mentions[0]
+    sent = doc[m.start].sent
+    best = None
+    for p in marks.places:
+        if sent.start <= p.start < sent.end and p.country != home:
+            if best is None or abs(p.start - m.start) < abs(best.start - m.start):
+                best = p
+    return best.country if best else None
+
+
 def _ngo(orgs: OrgTable, found: list[Found]) -> bool:
     return any(f.org is not None and orgs.entries[f.org].kind in NGO_KINDS for f in found)
 
@@ -147,6 +175,8 @@ def _contextual_country(doc: Doc, marks: Marks, c: Cluster, found: list[Found], 
         if visited is not None:
             return next((p.country for p in marks.places if p.country != visited), None) \
                 if home == visited else home
+    if not found and foreign:
+        return foreign  # an untitled name in a release about another country is most often that country's
     return home
 
 

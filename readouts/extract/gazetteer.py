@@ -1,7 +1,7 @@
 """The curated word lists under ``data/`` and the spaCy matchers built from them, loaded once.
 
 Data files (grown from the corpus by ``scripts/grow_gazetteers.py``, then curated by hand):
-countries.tsv, demonyms.tsv (name -> ISO alpha-3), honorifics.txt, first_names.txt,
+countries.tsv, demonyms.tsv (name -> ISO alpha-3), honorifics.txt, first_names.txt, not_name_words.txt,
 titles.yaml (title heads and modifiers), agencies.yaml (named bodies with acronym, country, kind).
 """
 from __future__ import annotations
@@ -41,11 +41,13 @@ class Gazetteer:
     demonyms: dict[str, str]
     honorifics: frozenset[str]
     first_names: frozenset[str]
+    not_name_words: frozenset[str]
     title_heads: frozenset[str]
     title_words: frozenset[str]
     title_modifiers: frozenset[str]
     implied_country: dict[str, str]
     home_titles: frozenset[str]
+    never_held_by: dict[str, frozenset[str]]
     agencies: dict[str, Agency]
     matchers: dict[int, Matchers] = field(default_factory=dict)
 
@@ -133,10 +135,12 @@ def load() -> Gazetteer:
         demonyms=_tsv("demonyms.tsv"),
         honorifics=frozenset(_lines("honorifics.txt")),
         first_names=frozenset(_lines("first_names.txt")),
+        not_name_words=frozenset(_lines("not_name_words.txt")),
         title_heads=heads,
         title_words=frozenset(w for h in heads for w in h.replace("-", " ").split()),
         title_modifiers=modifiers,
         implied_country={k.lower(): v for k, v in (titles.get("implies_country") or {}).items()},
         home_titles=frozenset(t.lower() for t in titles.get("home_titles") or ()),
+        never_held_by={k: frozenset(t.lower() for t in v) for k, v in (titles.get("never_held_by") or {}).items()},
         agencies=_agencies(agencies),
     )

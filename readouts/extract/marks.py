@@ -39,6 +39,7 @@ class Marks:
     place_at: dict[int, Place]
     places: list[Place]
     agency_spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, agency key)
+    org_tokens: set[int] = field(default_factory=set)  # filled once bodies are known
 
     @classmethod
     def of(cls, doc: Doc, gaz: Gazetteer) -> Marks:
@@ -76,7 +77,7 @@ class Marks:
             return False
         low = tok.lower_
         return (low not in NOT_NAME_WORDS and low not in self.gaz.title_words and low not in ORG_HEADS
-                and low not in self.gaz.title_modifiers)
+                and low not in self.gaz.title_modifiers and low not in self.gaz.not_name_words)
 
     def country_at(self, i: int) -> Place | None:
         return self.place_at.get(i)

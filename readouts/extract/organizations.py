@@ -17,7 +17,8 @@ OTHER_LABELS = frozenset({"FAC", "LAW", "WORK_OF_ART", "GPE", "EVENT", "PRODUCT"
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "our", "his", "her", "this", "that", "these", "those"})
 NOT_BODY_WORDS = frozenset({"delegation", "delegations", "summit", "partnership", "dialogue", "agreement",
                             "initiative", "framework", "strategy", "plan", "act", "conference", "games",
-                            "inauguration", "covid-19", "covid", "memorandum", "declaration"})
+                            "inauguration", "covid-19", "covid", "memorandum", "declaration", "briefing", "independence",
+                            "anniversary", "day", "month", "week", "supplemental", "bill", "proclamation"})
 GOVERNMENT_WORDS = frozenset({"government", "administration", "governments", "administrations"})
 KIND_BY_HEAD = {
     "department": "ministry", "ministry": "ministry", "secretariat": "ministry", "embassy": "embassy",

@@ -20,7 +20,7 @@ MAX_TITLE_TOKENS = 22
 STOP_POS = frozenset({"VERB", "AUX", "PRON", "SCONJ", "ADV", "NUM", "INTJ", "SYM"})
 BREAKS = frozenset({";", ":", "(", ")", "\n", "—", "–", '"', "“", "”"})
 ORG_LINKS = frozenset({"of", "for", "in", "at", "with", "from"})
-LOOSE_OK = frozenset({"a.i.", "ad", "interim", "d’", "d'"})
+LOOSE_OK = frozenset({"a.i.", "a.i", "ad", "interim", "d", "d’", "d'"})
 
 
 @dataclass
@@ -66,7 +66,7 @@ def _allowed(doc: Doc, marks: Marks, i: int, person_at: dict[int, int], loose: b
         return True
     if loose and t.is_lower and t.pos_ in ("NOUN", "ADJ"):
         return True
-    if marks.title[i] or marks.honorific[i] or i in marks.place_at:
+    if marks.title[i] or marks.honorific[i] or i in marks.place_at or i in marks.org_tokens:
         return True
     if t.is_punct:
         return t.text in ("-", "’s", "'s", "’")
@@ -91,8 +91,6 @@ def _before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int],
         if span is not None and span[1] >= start:
             break  # "Office of Vice President Harris": the title belongs to the body, not the person
         s -= 1
-        if doc[s].is_sent_start:
-            break
     return _tidy(doc, marks, s, e)
 
 
@@ -162,7 +160,7 @@ def _after(doc: Doc, marks: Marks, orgs: OrgTable, end: int, person_at: dict[int
             break
         if not _allowed(doc, marks, e, person_at, True):
             break
-        if t.text == "." and (e + 1 >= n or doc[e + 1].is_sent_start):
+        if t.text == "." and doc[e - 1].lower_ != "a.i" and (e + 1 >= n or doc[e + 1].is_sent_start):
             break
         e += 1
     return _tidy(doc, marks, s, e)
@@ -185,9 +183,10 @@ def _tidy(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
 def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | None:
     country = None
     org = None
-    # country adjective or name in front: "Mexican", "U.S.", "Japan's"
+    # country adjective or name in front: "Mexican", "U.S.", "Japan's" (unless it opens a body's name)
     place = marks.place_at.get(s)
-    if place is not None and place.start == s:
+    front = orgs.span_at(s)
+    if place is not None and place.start == s and not (front is not None and front[0] == s and front[1] < e):
         country = place.country
         s = place.end
         if s < e and doc[s].text in ("’s", "'s"):
