@@ -17,12 +17,12 @@ from readouts.extract.marks import Marks
 PRESENTS = re.compile(
     r"\bdelegation\b[^.;:]{0,60}?\b(?:was|were|is|are|will be|has been)\s+(?:made up of|composed of|comprised of|"
     r"formed by|integrated by|led by|headed by|represented by|comprising|including|chaired by)"
-    r"|\bdelegation\b\s+(?:included|includes|comprised|consisted of|consists of|led by|headed by|includ)", re.I)
+    r"|\bdelegation\b\s+(?:included|includes|comprised|consisted of|consists of|led by|headed by|includ)", re.IGNORECASE)
 LEADS = re.compile(r"\b(?:will lead|led|leads|is leading|will head|headed|heads)\s+(?:the|a|an|his|her)\s+"
-                   r"(?:[\w.’'\-]+\s+){0,3}?delegation\b", re.I)
-MEMBERS_HEADER = re.compile(r"^[ \t]*Members? of the (?:[\w.]+ ){0,2}Delegations?[ \t]*:", re.I | re.M)
-ALSO_ATTENDED = re.compile(r"\balso (?:attended|participated|took part)\b", re.I)
-DOCUMENT_END = re.compile(r"^#{3}\s*$", re.M)
+                   r"(?:[\w.’'\-]+\s+){0,3}?delegation\b", re.IGNORECASE)
+MEMBERS_HEADER = re.compile(r"^[ \t]*Members? of the (?:[\w.]+ ){0,2}Delegations?[ \t]*:", re.IGNORECASE | re.MULTILINE)
+ALSO_ATTENDED = re.compile(r"\balso (?:attended|participated|took part)\b", re.IGNORECASE)
+DOCUMENT_END = re.compile(r"^#{3}\s*$", re.MULTILINE)
 
 
 @dataclass

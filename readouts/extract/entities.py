@@ -131,9 +131,9 @@ def _nearest_other(doc: Doc, marks: Marks, c: Cluster, home: str) -> str | None:
     sent = doc[m.start].sent
     best = None
     for p in marks.places:
-        if sent.start <= p.start < sent.end and p.country != home:
-            if best is None or abs(p.start - m.start) < abs(best.start - m.start):
-                best = p
+        nearer = best is None or abs(p.start - m.start) < abs(best.start - m.start)
+        if sent.start <= p.start < sent.end and p.country != home and nearer:
+            best = p
     return best.country if best else None
 
 

@@ -15,11 +15,7 @@ NAME_PARTICLES = frozenset({"de", "la", "del", "de la", "van", "von", "der", "de
                             "el", "da", "das", "dos", "du", "le", "y", "di", "ben"})
 NAME_SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
 CONNECTORS = frozenset({"of", "for", "to", "the", "and", "on", "in", "at"})
-NOT_NAME_WORDS = frozenset("""the a an and or of for to in on at with by from as this that these those his her
-their its our we he she they it i you today yesterday tomorrow january february march april may june july
-august september october november december monday tuesday wednesday thursday friday saturday sunday
-government administration state states republic kingdom people readout statement joint fact sheet
-covid-19 covid members member press release via""".split())
+NOT_NAME_WORDS = frozenset(["the", "a", "an", "and", "or", "of", "for", "to", "in", "on", "at", "with", "by", "from", "as", "this", "that", "these", "those", "his", "her", "their", "its", "our", "we", "he", "she", "they", "it", "i", "you", "today", "yesterday", "tomorrow", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "government", "administration", "state", "states", "republic", "kingdom", "people", "readout", "statement", "joint", "fact", "sheet", "covid-19", "covid", "members", "member", "press", "release", "via"])
 
 
 @dataclass

@@ -157,7 +157,7 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
 
 def _add_candidate(doc: Doc, marks: Marks, table: OrgTable, s: int, e: int, person_tokens: set[int]) -> None:
     s, e = _trim(doc, s, e)
-    while s > 0 and (s - 1) in marks.place_at and not doc[s - 1].whitespace_ == "" and doc[s].is_title:
+    while s > 0 and (s - 1) in marks.place_at and doc[s - 1].whitespace_ != "" and doc[s].is_title:
         s -= 1  # "U.S. Embassy Timor-Leste" where spaCy saw only "Embassy Timor-Leste"
     if e <= s or s in person_tokens or any(i in table.at for i in range(s, e)):
         return

@@ -114,9 +114,7 @@ def _apposed_before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int
     lead = doc[s - 1] if s > 0 else None
     opened = lead is None or lead.lower_ in APPOSITION_STARTS or lead.text in (";", ":", "\n", ",") \
         or lead.is_sent_end or doc[s].is_sent_start
-    if lead is not None and lead.lower_ in APPOSITION_STARTS:
-        pass
-    elif not opened:
+    if not opened:
         return None
     return _tidy(doc, marks, s, e)
 
