@@ -1,10 +1,600 @@
-"""Events (calls, meetings, visits, signings) found in a parsed document. Placeholder: none yet."""
+"""Events (calls, meetings, visits, signings) found in a parsed document.
+
+Sentence by sentence, trigger words (data/events_triggers.yaml) give mentions with a type and a
+status (events_mentions). Each mention takes its parties from the record's persons,
+organizations and delegations named in the tokens it governs, its date from a date phrase
+there (events_dates) and its place from "in X" / "to X" (events_places). Then mentions of one
+occurrence become one event: "the meeting" points back, a trip to three cities is three visits,
+and the sentences that follow a readout's first line are its evidence until another event
+starts.
+"""
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import bisect
+from dataclasses import dataclass, field, replace
 
-from readouts.model import Record
+from spacy.tokens import Doc, Span, Token
+
+from readouts.extract import events_dates, events_places
+from readouts.extract.events_lexicon import Triggers, country_code, topic_patterns, triggers
+from readouts.extract.events_mentions import GROUP, Mention, find
+from readouts.extract.events_places import Place
+from readouts.extract.events_plover import code as plover_code
+from readouts.model import Event, Participants, Record
+
+ELABORATION_REACH = 6  # sentences after the last one that states an event that may still describe it
+BOILERPLATE = ("###", "for any questions", "for further information", "follow us", "please contact",
+               "attributable to", "office of the spokesperson")
+
+
+@dataclass
+class Draft:
+    type: str
+    status: str
+    sents: list[Span]
+    persons: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    delegations: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    date: str | None = None
+    place: Place | None = None
+    multilateral: bool = False
+    same_sentence_key: int = -1
+    actor: str | None = None  # who the next "The Secretary …" or "He …" is
+
+    def parties(self) -> set[str]:
+        return set(self.persons) | set(self.organizations) | set(self.delegations) | {"c:" + c for c in self.countries}
+
+    def add_parties(self, other: Draft | _Parties) -> None:
+        for name in ("persons", "organizations", "delegations", "countries"):
+            mine = getattr(self, name)
+            mine.extend(x for x in getattr(other, name) if x not in mine)
+
+    def add_sent(self, sent: Span) -> None:
+        if all(s.start != sent.start for s in self.sents):
+            self.sents.append(sent)
+
+
+@dataclass
+class _Parties:
+    actor: str | None = None
+    beside: Mention | None = None  # the event whose parties a recalled signing took
+    persons: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    delegations: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+
+    def named(self) -> bool:
+        return bool(self.persons or self.organizations or self.delegations or self.countries)
+
+
+class _Index:
+    """Record entities by the character where each mention starts."""
+
+    def __init__(self, record: Record, doc: Doc):
+        self.doc = doc
+        self.record = record
+        pm = sorted((s, p.id) for p in record.persons for s, _ in p.mentions)
+        om = sorted((s, e, o.id) for o in record.organizations for s, e in o.mentions)
+        self.p_starts, self.p_ids = [s for s, _ in pm], [i for _, i in pm]
+        self.orgs = om
+        self.o_starts = [s for s, _, _ in om]
+        self.person_spans = sorted((s, e) for p in record.persons for s, e in p.mentions)
+        self.tok_at = {t.idx: t.i for t in doc}
+
+    def persons_in(self, a: int, b: int) -> list[tuple[int, str]]:
+        lo, hi = bisect.bisect_left(self.p_starts, a), bisect.bisect_left(self.p_starts, b)
+        return list(zip(self.p_starts[lo:hi], self.p_ids[lo:hi]))
+
+    def orgs_in(self, a: int, b: int) -> list[tuple[int, int, str]]:
+        lo, hi = bisect.bisect_left(self.o_starts, a), bisect.bisect_left(self.o_starts, b)
+        return self.orgs[lo:hi]
+
+    def token(self, char: int) -> Token | None:
+        i = self.tok_at.get(char)
+        return self.doc[i] if i is not None else None
+
+    def inside_person(self, s: int, e: int) -> bool:
+        k = bisect.bisect_right(self.person_spans, (s, 10**9)) - 1
+        return k >= 0 and self.person_spans[k][0] <= s < self.person_spans[k][1] or any(
+            ps < e and s < pe for ps, pe in self.person_spans[max(0, k - 1):k + 2])
 
 
 def fill(record: Record, doc: Doc) -> None:
-    record.events = []
+    lex = triggers()
+    idx = _Index(record, doc)
+    drafts: list[Draft] = []
+    main: Draft | None = None          # the last event that happened or is planned
+    last_sent_of: dict[int, int] = {}  # id(draft) -> index of its last sentence
+    for si, sent in enumerate(_sentences(doc)):
+        mentions = [m for m in find(sent) if m.absorbed_by is None and m.status is not None]
+        if not mentions:
+            if main is not None and _elaborates(sent, si, last_sent_of.get(id(main), -99), idx, main):
+                main.add_sent(sent)
+            continue
+        new_here: list[Draft] = []
+        found = [(m, _parties(m, idx, lex, drafts, main)) for m in mentions]
+        _borrow_parties(found)
+        for m, parties in found:
+            target = _antecedent(m, parties, drafts, main)
+            if target is not None:
+                target.add_sent(sent)
+                if _lists_participants(sent, lex):  # "Participants in the call included …"
+                    target.add_parties(_parties(replace(m, anchored=True, holes=[]), idx, lex, drafts, main))
+                last_sent_of[id(target)] = si
+                continue
+            for d in _drafts_for(m, parties, idx, record, doc, si):
+                new_here.append(d)
+        new_here = _merge_visits(new_here)
+        for d in new_here:
+            if not d.parties():
+                continue
+            same = _duplicate(d, drafts)
+            if same is not None:
+                same.add_parties(d)
+                same.add_sent(sent)
+                same.date = same.date or d.date
+                same.place = same.place or d.place
+                d = same
+            else:
+                drafts.append(d)
+            last_sent_of[id(d)] = si
+            if d.status != "referenced":
+                main = d
+    _borrow_places(drafts)
+    record.events = [_event(i, d, record) for i, d in enumerate(drafts, 1)]
+
+
+# ---- parties ----------------------------------------------------------------------------------
+
+def _parties(m: Mention, idx: _Index, lex: Triggers, drafts: list[Draft], main: Draft | None) -> _Parties:
+    doc = idx.doc
+    a, b = m.scope
+    out = _Parties()
+    ca, cb = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+    for start, pid in idx.persons_in(ca, cb):
+        tok = idx.token(start) or doc.char_span(start, start + 1, alignment_mode="expand")[0]  # type: ignore[index]
+        if m.in_scope(tok.i) and pid not in out.persons and not _honoree(tok, lex):
+            out.persons.append(pid)
+    subj = [c for c in m.anchor.children if c.dep_ in ("nsubj", "nsubjpass")] if m.anchored else \
+        [c for c in m.trigger.children if c.dep_ == "poss"]
+    for start, pid in idx.persons_in(ca, cb):
+        tok = idx.token(start)
+        if tok is not None and pid in out.persons and any(s.left_edge.i <= tok.i <= s.right_edge.i for s in subj):
+            out.actor = out.actor or pid
+    for s, e, oid in idx.orgs_in(ca, cb):
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None or not m.in_scope(span.start) or idx.inside_person(s, e):
+            continue
+        gov = _government_of(span)
+        if gov:
+            if gov not in out.countries:
+                out.countries.append(gov)
+            continue
+        if _org_is_party(span, lex) and oid not in out.organizations:
+            out.organizations.append(oid)
+    _delegations(m, idx, out)
+    _countries(m, doc, out)
+    _stand_ins(m, out, lex, main)
+    _two_countries(m, out, lex, drafts, idx.record)
+    _drop_represented_countries(out, idx.record)
+    return out
+
+
+def _honoree(tok: Token, lex: Triggers) -> bool:
+    """ "the Inauguration of His Excellency José Ramos-Horta": named, but not taking part."""
+    for a in [tok, *tok.ancestors][:6]:
+        if a.dep_ == "pobj" and a.head.lower_ == "of" and a.head.head.lemma_.lower() in lex.honoree_nouns:
+            return True
+        if a.dep_ == "poss":  # "President Biden's plan", but not "Harris' visit"
+            head = a.head
+            return head.lower_ not in lex.nouns and head.lemma_.lower() not in lex.nouns
+        if a.pos_ in ("VERB", "AUX"):
+            break
+    return False
+
+
+def _borrow_parties(found: list[tuple[Mention, _Parties]]) -> None:
+    """ "the signing of the MoU …, within the framework of Harris' visit": a recalled signing names a
+    document, not its signatories; it takes the people of the recalled event beside it."""
+    for m, parties in found:
+        if m.type != "signing" or m.anchored or parties.persons or parties.organizations or parties.delegations:
+            continue
+        for o, op in found:
+            if o is not m and not o.anchored and op.persons:
+                parties.persons.extend(op.persons)
+                parties.beside = o
+                break
+
+
+def _org_is_party(span: Span, lex: Triggers) -> bool:
+    words = {t.lower_ for t in span}
+    if words & lex.org_event_words:
+        return False
+    if span.root.dep_ in ("compound", "amod", "poss", "nmod"):
+        return False
+    i = span.start
+    while i > span.sent.start and span.doc[i - 1].lower_ in ("the", "a", "an"):
+        i -= 1
+    prev = span.doc[i - 1].lower_ if i > span.sent.start else ""
+    return prev not in lex.org_non_party_preps
+
+
+def _government_of(span: Span) -> str | None:
+    """ "the Government of Mexico", "the Mexican government" stand for a country."""
+    words = [t.lower_ for t in span]
+    if "government" not in words:
+        return None
+    for ent_tok in span:
+        code = country_code(ent_tok.text) if ent_tok.pos_ in ("PROPN", "ADJ") else None
+        if code:
+            return code
+    rest = span.text.split(" of ", 1)
+    return country_code(rest[1]) if len(rest) == 2 else None
+
+
+def _delegations(m: Mention, idx: _Index, out: _Parties) -> None:
+    dels = idx.record.delegations
+    if not dels:
+        return
+    a, b = m.scope
+    for tok in idx.doc[a:b]:
+        if tok.lemma_.lower() != "delegation" or not m.in_scope(tok.i):
+            continue
+        country = _country_in(tok)
+        pick = [d for d in dels if country and d.country == country]
+        if not pick and country is None:
+            pick = [d for d in dels if set(d.members) & set(out.persons)] or (dels if len(dels) == 1 else [])
+        for d in pick[:1]:
+            if d.id not in out.delegations:
+                out.delegations.append(d.id)
+
+
+def _country_in(tok: Token) -> str | None:
+    """The country a delegation word names: "the Mexican delegation", "a delegation from the Government of Mexico"."""
+    a, b = tok.left_edge.i, tok.right_edge.i + 1
+    for ent in tok.doc.ents:
+        if a <= ent.start < b and ent.label_ in ("GPE", "NORP", "ORG"):
+            code = country_code(ent.text) or (_government_of(ent) if ent.label_ == "ORG" else None)
+            if code:
+                return code
+    for t in tok.doc[a:b]:
+        if t.i != tok.i and (t.pos_ in ("PROPN", "ADJ") or t.dep_ in ("amod", "compound")):
+            code = country_code(t.text)
+            if code:
+                return code
+    return None
+
+
+def _countries(m: Mention, doc: Doc, out: _Parties) -> None:
+    """Countries that take part as such: subjects, "with X", "representatives from X"."""
+    lex = triggers()
+    for ent in _country_spans(m, doc):
+        code = country_code(ent.text, demonyms=False)
+        if not code:
+            continue
+        root = ent.root
+        while root.dep_ == "conj" and root.head is not root:
+            root = root.head
+        head = root.head
+        side = (root.dep_ in ("nsubj", "nsubjpass") and head in (m.anchor, m.trigger)) or (
+            root.dep_ == "pobj" and head.lower_ in ("with", "between", "among") and
+            (head.head in (m.anchor, m.trigger) or head.head.lemma_.lower() in GROUP_NOUNS)) or (
+            root.dep_ == "pobj" and head.lower_ in ("from", "of") and head.head.lemma_.lower() in lex.party_words
+            and head.head.tag_ in ("NNS", "NNPS") and head.head.ent_type_ != "PERSON")
+        if side and code not in out.countries:
+            out.countries.append(code)
+
+
+def _country_spans(m: Mention, doc: Doc) -> list[Span]:
+    """Country names in the mention's scope, GPE or not ("Tajikistan" tagged NORP, "Kazakhstan" in a LAW)."""
+    a, b = m.scope
+    out, i = [], a
+    while i < b:
+        span = events_places.country_tokens(doc, i, b) if m.in_scope(i) and doc[i].ent_type_ != "PERSON" else None
+        if span is not None:
+            out.append(span)
+            i = span.end
+        else:
+            i += 1
+    return out
+
+
+GROUP_NOUNS = {"meeting", "talks", "talk", "dialogue", "summit", "call", "consultation", "consultations",
+               "conversation", "discussion", "discussions", "visit", "signing", "agreement"}
+
+
+def _stand_ins(m: Mention, out: _Parties, lex: Triggers, main: Draft | None) -> None:
+    """ "They met again", "The Secretary also met with …": the parties of the event before."""
+    if main is None:
+        return
+    subj = [c for c in m.anchor.children if c.dep_ in ("nsubj", "nsubjpass")] if m.anchored else \
+        [c for c in m.trigger.children if c.dep_ == "poss"]
+    for s in subj:
+        if any(t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in s.subtree):
+            continue
+        w = s.lemma_.lower()
+        if w in lex.plural_anaphors or s.lower_ in lex.plural_anaphors:
+            take = main.persons + main.delegations
+        elif w in lex.singular_anaphors or s.lower_ in lex.singular_anaphors:
+            take = [main.actor] if main.actor else main.persons[:1] or main.delegations[:1]
+            out.actor = take[0] if take else None
+        else:
+            continue
+        for x in take:
+            bucket = out.delegations if x.startswith("d") and x in main.delegations else out.persons
+            if x not in bucket:
+                bucket.append(x)
+
+
+def _two_countries(m: Mention, out: _Parties, lex: Triggers, drafts: list[Draft], record: Record) -> None:
+    a, b = m.scope
+    doc = m.sent.doc
+    if not any(doc[i].lower_ in lex.two_countries and doc[i - 1].lower_ in ("two", "both")
+               for i in range(a + 1, b) if m.in_scope(i)):
+        return
+    seen: list[str] = []
+    named = [c for d in drafts for c in d.countries]
+    named += [x.country for x in [*record.delegations, *record.persons] if x.country]
+    for c in named:
+        if c not in seen:
+            seen.append(c)
+    if len(seen) == 2:
+        out.countries.extend(c for c in seen if c not in out.countries)
+
+
+def _drop_represented_countries(out: _Parties, record: Record) -> None:
+    stood = {p.country for p in record.persons if p.id in out.persons and p.country}
+    stood |= {d.country for d in record.delegations if d.id in out.delegations and d.country}
+    out.countries = [c for c in out.countries if c not in stood]
+
+
+# ---- which event a mention belongs to ---------------------------------------------------------
+
+def _antecedent(m: Mention, parties: _Parties, drafts: list[Draft], main: Draft | None) -> Draft | None:
+    """ "At the meeting, …", "Participants in the call included …": the event already recorded."""
+    if m.anchored and m.anchor is not m.trigger and not m.definite:
+        return None
+    if not m.definite or m.trigger.pos_ == "VERB":
+        return None
+    if parties.named() and not _points_back(m):
+        return None
+    for d in reversed(drafts):
+        if d.type == m.type or (GROUP[d.type] == GROUP[m.type] and d is main):
+            return d
+    return None
+
+
+def _points_back(m: Mention) -> bool:
+    """The noun phrase itself names no one: its parties come from the clause around it."""
+    return not any(t.ent_type_ in ("PERSON", "GPE", "ORG") for t in m.trigger.subtree)
+
+
+def _lists_participants(sent: Span, lex: Triggers) -> bool:
+    return any(t.lower_ in lex.participant_list_cues for t in sent)
+
+
+def _drafts_for(m: Mention, parties: _Parties, idx: _Index, record: Record, doc: Doc, si: int) -> list[Draft]:
+    date = _date(m, doc, record.document.date)
+    status = m.status or "happened"
+    base = record.document.date
+    if status == "happened" and date and base and date > base and m.anchor.tag_ not in ("VBD", "VBN"):
+        status = "planned"
+    if status == "planned" and date is None and m.anchored:
+        date = events_dates.resolve(_first_relative(m), base, future=True) if _first_relative(m) else None
+    dests = _destinations(m, doc) if m.type == "visit" else []
+    place = None if dests else _place(m, doc)
+    if place is None and parties.beside is not None:
+        near = _destinations(parties.beside, doc) if parties.beside.type == "visit" else []
+        place = near[0] if near else _place(parties.beside, doc)
+    if dests:  # a city the tagger took for a person ("Yerevan") is where, not who
+        inside = {pid for pid in parties.persons for start, x in idx.persons_in(dests[0].start, dests[-1].end) if x == pid}
+        parties = replace(parties, persons=[x for x in parties.persons if x not in inside])
+    out = []
+    for p in dests or [place]:
+        d = Draft(type=m.type, status=status, sents=[m.sent], date=date, place=p, multilateral=m.multilateral,
+                  same_sentence_key=si, actor=parties.actor or (parties.persons[0] if parties.persons else None))
+        d.add_parties(parties)
+        out.append(d)
+    return out
+
+
+def _first_relative(m: Mention) -> str | None:
+    return next((t.text for t in m.sent if t.lower_ in ("tomorrow",) and m.in_scope(t.i)), None)
+
+
+def _merge_visits(ds: list[Draft]) -> list[Draft]:
+    """Visits in one sentence by the same parties to a city and a country are one visit ("Dili, Timor-Leste")."""
+    visits = [d for d in ds if d.type == "visit" and d.place is not None]
+    out = [d for d in ds if d not in visits]
+    by_parties: dict[frozenset[str], list[Draft]] = {}
+    for d in visits:
+        by_parties.setdefault(frozenset(d.parties()), []).append(d)
+    for group in by_parties.values():
+        countries = [d for d in group if d.place and d.place.is_country]
+        cities = [d for d in group if d not in countries]
+        if len(countries) == 1 and len(cities) == 1:
+            c, city = countries[0], cities[0]
+            assert city.place and c.place
+            city.place = Place(city.place.start, city.place.end, f"{city.place.text}, {c.place.text}",
+                               city.place.country or c.place.country)
+            city.date = min(filter(None, [city.date, c.date]), default=None)
+            group = [city]
+        merged: list[Draft] = []
+        for d in group:
+            same = next((x for x in merged if x.place and d.place and _same_place(x.place.text, d.place.text)), None)
+            if same:
+                same.date = min(filter(None, [same.date, d.date]), default=None)
+            else:
+                merged.append(d)
+        out.extend(merged)
+    placed = [d for d in out if d.type == "visit" and d.place is not None]
+    for d in ds:
+        if d.type == "visit" and d.place is None:
+            twin = next((x for x in placed if x.parties() == d.parties() and x.status == d.status), None)
+            if twin is None:
+                out.append(d)  # "his first trip … when he travels to San Jose": one visit
+            else:
+                twin.date = twin.date or d.date
+    return out
+
+
+def _same_place(a: str, b: str) -> bool:
+    ta, tb = set(_words(a)), set(_words(b))
+    return bool(ta and tb) and (ta <= tb or tb <= ta)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in "".join(c.lower() if c.isalnum() else " " for c in text).split() if w != "the"]
+
+
+def _duplicate(d: Draft, drafts: list[Draft]) -> Draft | None:
+    """An event stated again ("X met Y … X and Y also met on …") with the same parties."""
+    for o in reversed(drafts):
+        if o.type != d.type or o.status != d.status:
+            continue
+        a, b = o.parties(), d.parties()
+        if not a or len(a & b) / len(a | b) < 0.5:
+            continue
+        if o.date and d.date and o.date != d.date:
+            continue
+        if o.place and d.place and not _same_place(o.place.text, d.place.text):
+            continue
+        if d.type == "visit" and (o.place is None) != (d.place is None):
+            continue
+        return o
+    return None
+
+
+def _elaborates(sent: Span, si: int, last: int, idx: _Index, main: Draft) -> bool:
+    """A sentence with no event of its own goes on about the last one ("They discussed …")."""
+    text = sent.text.strip().lower()
+    if len(text) < 20 or any(b in text for b in BOILERPLATE) or si - last > ELABORATION_REACH:
+        return False
+    if text.endswith(":"):
+        return False  # "Members of the Presidential Delegation:"
+    others = {pid for _, pid in idx.persons_in(sent.start_char, sent.end_char)} - set(main.persons)
+    if len(others) >= 2:
+        return False  # a list of people, not the event's story
+    if main.place is None:
+        main.place = _held_in(sent)
+    return True
+
+
+def _held_in(sent: Span) -> Place | None:
+    """ "The Working Group is being held in Denver, Colorado": where an event already found takes place."""
+    lex = triggers()
+    for tok in sent:
+        if tok.lower_ == "in" and tok.dep_ == "prep" and tok.head.lemma_.lower() in lex.light_verbs | {"take"}:
+            got = events_places.list_after(sent.doc, tok.i + 1, sent.end)
+            if got:
+                return got[0]
+    return None
+
+
+def _sentences(doc: Doc) -> list[Span]:
+    """spaCy's sentences, cut again at blank lines (a header and the first line are two sentences)."""
+    out = []
+    for sent in doc.sents:
+        start = sent.start
+        for tok in sent:
+            if tok.i > start and ("\n\n" in tok.text_with_ws or (tok.is_space and "\n" in tok.text)):
+                out.append(doc[start:tok.i + 1])
+                start = tok.i + 1
+        if start < sent.end:
+            out.append(doc[start:sent.end])
+    return [s for s in out if s.text.strip()]
+
+
+def _borrow_places(drafts: list[Draft]) -> None:
+    """Meetings held during the document's one trip take its place ("the delegation's visit to Washington")."""
+    trips = [d for d in drafts if d.type == "visit" and d.status == "happened" and d.place]
+    if not trips or not all(_same_place(t.place.text, trips[0].place.text) for t in trips if t.place):
+        return
+    trip = trips[0]
+    for d in drafts:
+        if d.place is None and d.type == "meeting" and d.status == "happened":
+            d.place = trip.place
+
+
+# ---- when and where ---------------------------------------------------------------------------
+
+def _date(m: Mention, doc: Doc, base: str | None) -> str | None:
+    a, b = m.scope
+    best: tuple[int, str] | None = None
+    for ent in m.sent.ents:
+        if ent.label_ != "DATE" or not (a <= ent.start < b) or not m.in_scope(ent.start):
+            continue
+        iso = events_dates.resolve(ent.text, base, future=m.status == "planned")
+        if iso:
+            dist = abs(ent.start - m.trigger.i)
+            if best is None or dist < best[0]:
+                best = (dist, iso)
+    return best[1] if best else None
+
+
+def _destinations(m: Mention, doc: Doc) -> list[Place]:
+    heads = [m.trigger] + ([m.anchor] if m.anchor is not m.trigger else [])
+    a, b = m.scope
+    for h in heads:
+        for p in h.children:
+            if p.dep_ == "prep" and p.lower_ in ("to", "in", "at") and m.in_scope(p.i):
+                got = events_places.list_after(doc, p.i + 1, b)
+                if got:
+                    return got
+        if h.lemma_.lower() == "visit" and h.pos_ == "VERB":
+            for o in h.children:
+                if o.dep_ == "dobj":
+                    got = events_places.list_after(doc, o.left_edge.i, b)
+                    if got:
+                        return got
+    if not m.anchored and b < m.sent.end and doc[b].lower_ == "to":  # "the visit of Pope Francis | to Iraq"
+        got = events_places.list_after(doc, b + 1, m.sent.end)
+        if got:
+            return got
+    inside = [t for t in doc[a:b] if m.in_scope(t.i)]
+    for p in inside:
+        if p.lower_ == "in" and p.dep_ == "prep" and any(h in p.ancestors for h in heads):
+            got = events_places.list_after(doc, p.i + 1, b)
+            if got:
+                return got[:1]
+    for p in inside:
+        if p.lower_ == "to" and p.dep_ == "prep":
+            got = events_places.list_after(doc, p.i + 1, b)
+            if got:
+                return got
+    return []
+
+
+def _place(m: Mention, doc: Doc) -> Place | None:
+    """ "met … in Manila, the Philippines": a place said of the event, not of something discussed."""
+    a, b = m.scope
+    own = {m.anchor.i, m.trigger.i}
+    for p in doc[a:b]:
+        if p.lower_ not in ("in", "at") or p.dep_ != "prep" or not m.in_scope(p.i):
+            continue
+        head = p.head
+        party = head.pos_ == "PROPN" or head.lemma_.lower() in triggers().party_words or head.lower_ in triggers().party_words
+        if head.i not in own and (m.type == "call" or head.pos_ in ("VERB", "AUX") or not party):
+            continue  # "the case of a journalist detained in Burma", "the situation in Ukraine"
+        got = events_places.list_after(doc, p.i + 1, b)
+        if got:
+            return got[0]
+    return None
+
+
+# ---- the record's event -----------------------------------------------------------------------
+
+def _event(n: int, d: Draft, record: Record) -> Event:
+    sents = sorted(d.sents, key=lambda s: s.start)
+    text = " ".join(s.text for s in sents)
+    topics = [label for label, rx in topic_patterns() if rx.search(text)]
+    ev = Event(id=f"e{n}", type=d.type, status=d.status, date=d.date,  # type: ignore[arg-type]
+               location=d.place.text if d.place else None,
+               participants=Participants(persons=d.persons, organizations=d.organizations,
+                                         delegations=d.delegations, countries=d.countries),
+               topics=topics,
+               evidence=[(s.start_char, s.end_char) for s in sents])
+    ev.plover = plover_code(ev, record, place_country=d.place.country if d.place else None,
+                            multilateral=d.multilateral)
+    return ev

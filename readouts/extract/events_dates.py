@@ -1,0 +1,86 @@
+"""Short date phrases ("yesterday", "on Tuesday, March 29", "April 12-22") resolved to ISO dates.
+
+dateparser is slow on long input and loads its data lazily, so it only ever sees the phrase,
+cleaned to one day, and every answer is cached.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+import dateparser
+
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_RELATIVE = re.compile(r"\b(today|yesterday|tomorrow|tonight|this (?:morning|afternoon|evening))\b", re.I)
+_MONTH_DAY = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*(?:[-–—]|to|and|through)\s*"
+                        rf"(?:(?:{_MONTHS})\.?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b)?(?:,?\s+(\d{{4}}))?", re.I)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})\b(?:,?\s+(\d{{4}}))?", re.I)
+_WEEKDAY = re.compile(rf"\b(?:(last|next|this)\s+)?({_WEEKDAYS})\b", re.I)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def day_phrase(text: str) -> str | None:
+    """The part of a date expression that names one day, or None ("three-day", "earlier this year")."""
+    if m := _ISO.search(text):
+        return m.group(0)
+    if m := _MONTH_DAY.search(text):
+        return f"{m.group(1)} {m.group(2)}" + (f", {m.group(3)}" if m.group(3) else "")
+    if m := _DAY_MONTH.search(text):
+        return f"{m.group(2)} {m.group(1)}" + (f", {m.group(3)}" if m.group(3) else "")
+    if m := _RELATIVE.search(text):
+        word = m.group(1).lower()
+        return "today" if word.startswith(("this", "tonight")) else word
+    if m := _WEEKDAY.search(text):
+        return m.group(0)
+    return None
+
+
+def resolve(text: str, base: str | None, *, future: bool = False) -> str | None:
+    """ISO date of a date phrase, read relative to ``base`` (the document's ISO date) if given."""
+    phrase = day_phrase(text)
+    if phrase is None:
+        return None
+    has_year = bool(re.search(r"\b\d{4}\b", phrase))
+    if base is None and not has_year:
+        return None  # "today", "March 29" mean nothing without the document's date
+    if not has_year and base and _MONTH_DAY.fullmatch(phrase):
+        return _month_day(phrase.lower(), base, future)
+    return _parse(phrase.lower(), base, future)
+
+
+@lru_cache(maxsize=4096)
+def _month_day(phrase: str, base: str, future: bool) -> str | None:
+    """ "May 21" in a release of 2022-05-21: that year, unless it is over a month behind (for an
+    announced event) or ahead (for one that took place), when it is the next or last year."""
+    parsed = _parse(f"{phrase}, {base[:4]}", None, future)
+    if parsed is None:
+        return None
+    day, ref = dt.date.fromisoformat(parsed), dt.date.fromisoformat(base[:10])
+    if future and (ref - day).days > 31:
+        day = _shift_year(day, 1)
+    elif not future and (day - ref).days > 31:
+        day = _shift_year(day, -1)
+    return day.isoformat()
+
+
+def _shift_year(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@lru_cache(maxsize=4096)
+def _parse(phrase: str, base: str | None, future: bool) -> str | None:
+    settings: dict[str, object] = {"PREFER_DATES_FROM": "future" if future else "past",
+                                   "PREFER_DAY_OF_MONTH": "first"}
+    if base:
+        try:
+            settings["RELATIVE_BASE"] = dt.datetime.fromisoformat(base[:10])
+        except ValueError:
+            return None
+    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    return parsed.date().isoformat() if parsed else None

@@ -1,0 +1,299 @@
+"""Event mentions in one sentence: the trigger word, its type, status and the tokens it governs.
+
+A mention is *anchored* when a verb states it: the trigger verb itself ("met", "will travel")
+or a light verb carrying a trigger noun ("held a meeting", "convened a workshop"). A bare noun
+("as a follow-up to the signing", "Harris' visit") is unanchored: it speaks of an event in
+passing, and only its own subtree says who took part.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from readouts.extract.events_lexicon import Triggers, triggers
+
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+DOUBT_AUX = {"could", "might", "may", "should"}
+CONDITION_MARKS = {"if", "unless", "whether"}
+PAST_MARKS = {"since", "after"}
+DEFINITE = {"the", "this", "that", "these", "those"}
+POSSESSIVE = {"his", "her", "their", "its", "our", "my", "your"}
+PLACE_ENTS = {"GPE", "LOC", "FAC"}
+
+
+@dataclass
+class Mention:
+    type: str
+    trigger: Token
+    anchor: Token
+    anchored: bool
+    sent: Span
+    status: str | None = None          # None: negated or hypothetical, no event
+    multilateral: bool = False
+    definite: bool = False             # "the meeting", "their call": may point back to an event
+    absorbed_by: Mention | None = None  # a noun inside another mention's clause ("met ... for talks")
+    holes: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def scope(self) -> tuple[int, int]:
+        """Token range that says who, when and where: the clause of an anchored mention, else the noun phrase."""
+        if self.anchored:
+            return self.sent.start, self.sent.end
+        return max(self.trigger.left_edge.i, self.sent.start), min(self.trigger.right_edge.i + 1, self.sent.end)
+
+    def in_scope(self, i: int) -> bool:
+        a, b = self.scope
+        return a <= i < b and not any(s <= i < e for s, e in self.holes)
+
+
+def find(sent: Span) -> list[Mention]:
+    lex = triggers()
+    out: list[Mention] = []
+    for tok in sent:
+        m = _verb_mention(tok, lex, sent) if tok.tag_.startswith("VB") else (
+            _noun_mention(tok, lex, sent) if tok.pos_ in ("NOUN", "PROPN") else None)
+        if m is not None:
+            m.status = _status(m, lex)
+            out.append(m)
+    _absorb(out)
+    _cut_holes(out, lex)
+    for m in out:
+        if not m.anchored:  # "the summit with Egypt and Jordan, and the important role …": not the role
+            m.holes.extend((c.left_edge.i, c.right_edge.i + 1) for c in m.trigger.children
+                           if c.dep_ in ("conj", "relcl"))
+    return out
+
+
+# ---- triggers ---------------------------------------------------------------------------------
+
+def _preps(tok: Token, words: set[str]) -> list[Token]:
+    return [c for c in tok.children if c.dep_ == "prep" and c.lower_ in words]
+
+
+def _objects(tok: Token) -> list[Token]:
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
+    return objs + [cc for o in objs for cc in o.conjuncts]
+
+
+def _has_place_after(prep: Token) -> bool:
+    return any(t.ent_type_ in PLACE_ENTS for t in prep.subtree)
+
+
+def _verb_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
+    spec = lex.verbs.get(tok.lemma_.lower())
+    if spec is None:
+        return None
+    needs, kind = spec.get("needs"), spec["type"]
+    objs = _objects(tok)
+    if needs == "with":
+        ok = bool(_preps(tok, {"with"})) or _by_phone(tok)
+    elif needs == "phone":
+        ok = _by_phone(tok)
+    elif needs == "object":
+        if any(o.lemma_.lower() in lex.non_party_objects for o in objs):
+            return None
+        if tok.lemma_.lower() == "attend":
+            return _attend(tok, objs, lex, sent)
+        subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        ok = bool(objs) or bool(_preps(tok, {"with"})) or any(
+            s.tag_ in ("NNS", "NNPS") or list(s.conjuncts) or s.lower_ in ("they", "we") for s in subj)
+    elif needs == "place":
+        ok = any(_has_place_after(p) for p in _preps(tok, {"to", "in", "at"}))
+    elif needs == "document":
+        ok = any(o.lemma_.lower() in lex.document_nouns or
+                 any(c.lemma_.lower() in lex.document_nouns for c in o.children) for o in objs)
+    else:
+        ok = True
+    return Mention(kind, tok, tok, True, sent) if ok else None
+
+
+def _by_phone(tok: Token) -> bool:
+    return any(t.lower_ in ("phone", "telephone", "videoconference", "video") for p in _preps(tok, {"by", "on", "via", "over"})
+               for t in p.subtree)
+
+
+def _attend(tok: Token, objs: list[Token], lex: Triggers, sent: Span) -> Mention | None:
+    for o in objs:
+        spec = lex.nouns.get(o.lower_) or lex.nouns.get(o.lemma_.lower())
+        if spec and spec["type"] == "meeting":
+            return None  # "attended the summit": the summit is the event, anchored by attend
+        if o.lemma_.lower() in lex.ceremony_nouns or o.ent_type_ in ("EVENT", "ORG"):
+            return Mention("visit", tok, tok, True, sent)
+    return None
+
+
+def _noun_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
+    spec = lex.nouns.get(tok.lower_) or lex.nouns.get(tok.lemma_.lower())
+    if spec is None or tok.dep_ in ("compound", "amod", "nmod"):
+        return None  # "meeting room", "visit schedule"
+    if tok.dep_ == "pobj" and tok.head.head.lemma_.lower() in lex.context_heads:
+        return None  # "on the margins of the G7 Summit"
+    kind = spec["type"]
+    mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
+    if mods & lex.call_modifiers and kind == "meeting" and tok.lower_ == "meeting":
+        kind = "call"  # "virtual meeting", "video meeting"
+    anchor = _light_verb(tok, lex)
+    if spec.get("needs_modifier"):
+        if any(c.dep_ == "prep" and c.lower_ in ("for", "to") for c in tok.children):
+            return None  # "calls for restraint", "a call to action"
+        if not mods & lex.call_modifiers and (anchor is None or tok.lower_ == "conversation"):
+            if not _determiner(tok) & DEFINITE:
+                return None
+    if spec.get("strength") == "weak" and anchor is None and not _acl_light(tok, lex):
+        return None
+    if anchor is None and not _determiner(tok) and not any(
+            c.dep_ in ("poss", "nummod") or c.ent_type_ for c in tok.children):
+        return None  # "committed to continued close consultation": no occurrence, a practice
+    m = Mention(kind, tok, anchor or tok, anchor is not None, sent,
+                multilateral=bool(spec.get("multilateral")))
+    m.definite = bool(_determiner(tok) & (DEFINITE | POSSESSIVE)) or any(
+        c.dep_ == "poss" for c in tok.children)
+    return m
+
+
+def _determiner(tok: Token) -> set[str]:
+    return {c.lower_ for c in tok.children if c.dep_ in ("det", "poss")}
+
+
+def _light_verb(tok: Token, lex: Triggers) -> Token | None:
+    head = tok.head
+    if tok.dep_ in ("dobj", "nsubjpass", "oprd") and head.lemma_.lower() in lex.light_verbs:
+        return head
+    if tok.dep_ == "conj" and tok.head.dep_ in ("dobj", "nsubjpass") and tok.head.head.lemma_.lower() in lex.light_verbs:
+        return tok.head.head
+    if (tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in ("in", "on")
+            and head.head.lemma_.lower() in ("participate", "take", "join", "engage", "speak")):
+        return head.head
+    if tok.dep_ == "nsubj" and head.lemma_.lower() in ("take", "occur", "happen", "begin", "start", "conclude", "end"):
+        return head
+    return None
+
+
+def _acl_light(tok: Token, lex: Triggers) -> bool:
+    """ "discussions held in Reykjavik": a light verb as the noun's own modifier."""
+    return any(c.dep_ == "acl" and c.lemma_.lower() in lex.light_verbs for c in tok.children)
+
+
+# ---- status -----------------------------------------------------------------------------------
+
+def _clause_chain(tok: Token, depth: int = 4) -> list[Token]:
+    """The token and the verbs above it, up to the first finite verb (or ``depth`` steps)."""
+    chain = [tok]
+    while len(chain) < depth and chain[-1].dep_ not in ("ROOT",) and chain[-1].head is not chain[-1]:
+        t = chain[-1]
+        if t.tag_ in ("VBD", "VBZ", "VBP", "MD") and t.pos_ != "AUX" and any(c.dep_ == "nsubj" for c in t.children):
+            break
+        chain.append(t.head)
+    return chain
+
+
+def _status(m: Mention, lex: Triggers) -> str | None:
+    if m.sent.text.rstrip().endswith("?"):
+        return None  # "Are there any plans for the Secretary to meet …?"
+    anchor = m.anchor
+    chain = _clause_chain(anchor)
+    sent_words = {t.lower_ for t in m.sent}
+    for t in chain:
+        kids = list(t.children)
+        if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in kids):
+            return None
+        if any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in kids):
+            return None
+        aux = {c.lower_ for c in kids if c.dep_ in ("aux", "auxpass")}
+        if aux & DOUBT_AUX or ("would" in aux and sent_words & CONDITION_MARKS):
+            return None
+        if t is not anchor and t.lemma_.lower() in lex.aspiration_verbs:
+            return None
+        if t.lemma_.lower() in lex.negations and t is not anchor:
+            return None
+    if not m.anchored:
+        return _noun_status(m, lex)
+    return _verb_status(chain, lex)
+
+
+def _verb_status(chain: list[Token], lex: Triggers) -> str:
+    if chain[0].tag_ in ("VBZ", "VBP") and chain[0].dep_ in ("advcl", "relcl"):
+        chain = chain + _clause_chain(chain[0].head)  # "will embark on a trip when he travels to …"
+    for t in chain:
+        aux = {c.lower_ for c in t.children if c.dep_ in ("aux", "auxpass")}
+        if aux & FUTURE_AUX or "would" in aux:
+            return "planned"
+        if t is not chain[0] and t.lemma_.lower() == "go" and t.tag_ == "VBG":
+            return "planned"  # "is going to meet"
+        if any(c.dep_ == "mark" and c.lower_ in PAST_MARKS for c in t.children) and t.tag_ in ("VBD", "VBN"):
+            return "referenced"
+        if t is not chain[0] and t.lemma_.lower() in lex.announce_verbs:
+            return "planned"
+        if t.pos_ == "NOUN" and t is not chain[0]:
+            return "planned"  # "a delegation to attend", "plans to travel"
+        if t.tag_ in ("VBD", "VBN") and t is chain[0]:
+            return "happened"
+    return "happened"
+
+
+def _noun_status(m: Mention, lex: Triggers) -> str:
+    tok = m.trigger
+    near = list(tok.children) + [tok.head] + list(tok.ancestors)[:4] + list(tok.doc[tok.left_edge.i:tok.i])
+    words = {t.lower_ for t in near} | {t.lemma_.lower() for t in near}
+    if words & lex.planned_cues:
+        return "planned"
+    if words & lex.referenced_cues:
+        return "referenced"
+    verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    future = verb is not None and _verb_status(_clause_chain(verb), lex) == "planned"
+    if future:
+        return "planned"
+    if m.definite or verb is None:
+        return "referenced"
+    return "happened"
+
+
+# ---- one event, several words -----------------------------------------------------------------
+
+GROUP = {"call": "talk", "meeting": "talk", "visit": "visit", "signing": "signing"}
+
+
+def _absorb(ms: list[Mention]) -> None:
+    """A noun inside another mention's clause of the same kind is that mention ("met ... for talks")."""
+    for m in ms:
+        if m.anchored and m.anchor is not m.trigger:
+            continue
+        if m.anchored:
+            continue
+        for a in m.trigger.ancestors:
+            other = next((o for o in ms if o is not m and o.anchored and o.anchor is a), None)
+            if other is not None:
+                if GROUP[other.type] == GROUP[m.type]:
+                    m.absorbed_by = other
+                break
+            if any(o is not m and o.trigger is a for o in ms):
+                break  # the noun belongs to a nearer event noun
+    # two anchored mentions on one verb ("held talks and a meeting") are one
+    seen: dict[int, Mention] = {}
+    for m in ms:
+        if m.anchored and m.absorbed_by is None:
+            first = seen.setdefault(m.anchor.i, m)
+            if first is not m and GROUP[first.type] == GROUP[m.type]:
+                m.absorbed_by = first
+
+
+def _cut_holes(ms: list[Mention], lex: Triggers) -> None:
+    live = [m for m in ms if m.absorbed_by is None]
+    for m in live:
+        for o in live:
+            if o is m:
+                continue
+            if not o.anchored:
+                a, b = o.scope
+                if not (a <= m.trigger.i < b):
+                    m.holes.append((a, b))
+            elif m.anchored and o.anchor.i != m.anchor.i and m.anchor not in o.anchor.subtree:
+                if o.anchor.dep_ != "ROOT":
+                    m.holes.append((o.anchor.left_edge.i, o.anchor.right_edge.i + 1))
+        if m.anchored:
+            for a in [m.anchor, *m.anchor.ancestors]:
+                if a is not m.anchor and a.lemma_.lower() in lex.reporting_verbs:
+                    for s in a.children:
+                        if s.dep_ in ("nsubj", "nsubjpass"):
+                            m.holes.append((s.left_edge.i, s.right_edge.i + 1))

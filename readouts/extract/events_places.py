@@ -1,0 +1,122 @@
+"""Places named around an event: "in Manila, the Philippines", "to Tokyo, Jakarta and Manila"."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from readouts.extract.events_lexicon import country_code, places
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_JOINERS = {",", ";", "and", "the", "&", "as", "well"}
+
+
+@dataclass(frozen=True)
+class Place:
+    start: int          # character offsets of the whole name ("Manila, the Philippines")
+    end: int
+    text: str
+    country: str | None  # ISO alpha-3 when the name is, or ends with, a country
+
+    @property
+    def is_country(self) -> bool:
+        return self.country is not None and country_code(self.text, demonyms=False) == self.country
+
+
+def _is_region(name: str) -> bool:
+    key = name.lower()
+    key = key[4:] if key.startswith("the ") else key
+    return key in places().regions
+
+
+def _outer(ent: Span) -> bool:
+    """A country or region that may follow a city after a comma ("Dili, Timor-Leste", "Denver, Colorado")."""
+    return country_code(ent.text, demonyms=False) is not None or _is_region(ent.text)
+
+
+def _gap_is_comma(doc: Doc, a: Span, b: Span) -> bool:
+    gap = [t.lower_ for t in doc[a.end:b.start]]
+    return bool(gap) and gap[0] == "," and all(w in {",", "the"} for w in gap)
+
+
+def group(doc: Doc, ents: list[Span]) -> list[Place]:
+    """Place ents in text order, with "City, Country" (or "City, State") pairs joined into one place."""
+    out: list[Place] = []
+    i = 0
+    while i < len(ents):
+        a = ents[i]
+        end_ent = a
+        if (i + 1 < len(ents) and country_code(a.text, demonyms=False) is None
+                and _outer(ents[i + 1]) and _gap_is_comma(doc, a, ents[i + 1])):
+            end_ent = ents[i + 1]
+            i += 1
+        text = doc.text[a.start_char:end_ent.end_char]
+        code = country_code(end_ent.text, demonyms=False)
+        if code is None and _is_region(end_ent.text) and end_ent is not a:
+            code = "USA"
+        out.append(Place(a.start_char, end_ent.end_char, text, code))
+        i += 1
+    return out
+
+
+def list_after(doc: Doc, start: int, stop: int) -> list[Place]:
+    """The places listed from token ``start`` on ("Tokyo, Jakarta, and Manila"), up to token ``stop``."""
+    found: list[Span] = []
+    i = start
+    ents = {e.start: e for e in doc.ents if e.label_ in PLACE_LABELS}
+    others = {e.start: e for e in doc.ents if e.label_ not in PLACE_LABELS}
+    while i < stop:
+        tok = doc[i]
+        if i in ents:
+            found.append(ents[i])
+            i = ents[i].end
+            continue
+        if i in others and found and _before_country(doc, others[i].end, stop):
+            found.append(others[i])  # "…; and Yerevan, Armenia" with Yerevan mistagged
+            i = others[i].end
+            continue
+        named = country_tokens(doc, i, stop)
+        if named is not None:
+            found.append(named)
+            i = named.end
+            continue
+        if tok.lower_ == "(" and found:  # "the Republic of Korea (ROK)"
+            close = next((j for j in range(i, min(i + 6, stop)) if doc[j].lower_ == ")"), None)
+            if close is not None:
+                i = close + 1
+                continue
+        if tok.lower_ in _JOINERS or (tok.ent_type_ == "DATE" and found):
+            i += 1
+            continue
+        break
+    return group(doc, found)
+
+
+def _before_country(doc: Doc, i: int, stop: int) -> bool:
+    return i + 1 < stop and doc[i].text == "," and country_tokens(doc, i + 1, stop) is not None
+
+
+def country_tokens(doc: Doc, i: int, stop: int) -> Span | None:
+    """A country the tagger missed ("Niger"): the longest run of capitalised tokens that is a country name."""
+    if not doc[i].is_title and not doc[i].is_upper:
+        return None
+    for j in range(min(i + 5, stop), i, -1):
+        span = doc[i:j]
+        if country_code(span.text, demonyms=False):
+            return span
+    return None
+
+
+def places_in(doc: Doc, start: int, stop: int, preps: frozenset[str]) -> list[Place]:
+    """Places introduced by one of ``preps`` ("in", "at") within tokens [start, stop)."""
+    out: list[Place] = []
+    i = start
+    while i < stop:
+        if doc[i].lower_ in preps:
+            got = list_after(doc, i + 1, stop)
+            if got:
+                out.extend(got)
+                i = doc.char_span(got[-1].start, got[-1].end, alignment_mode="expand").end  # type: ignore[union-attr]
+                continue
+        i += 1
+    return out
