@@ -37,7 +37,7 @@ from readouts.store.schema import (
     Position,
 )
 
-PAGE = 500
+PAGE = 200  # a page of events with their documents costs about 10 MB
 DATA = Path(__file__).resolve().parent / "data"
 
 
