@@ -78,8 +78,9 @@ def write_ftm(source: Source, target: Target) -> dict[str, int]:
     counts: Counter[str] = Counter()
     with target.binary() as out:
         def emit(proxy: EntityProxy) -> None:
-            proxy.schema.validate(proxy.to_dict())
-            out.write(json.dumps(proxy.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
+            data = proxy.to_dict()
+            proxy.schema.validate(data)  # type: ignore[arg-type]  # a proxy's dict is ValidationData
+            out.write(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
             counts[proxy.schema.name] += 1
 
         for p in source.persons():

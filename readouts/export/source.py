@@ -343,7 +343,7 @@ class Source:
 
     def documents(self, *, with_text: bool = False) -> Iterator[tuple[Doc, Any]]:
         """(document, its row) — the row has language, extractor_version and, if asked, the text."""
-        cols = [*_DOC_COLS, Document.extractor_version]
+        cols: list[Any] = [*_DOC_COLS, Document.extractor_version]
         if with_text:
             cols.append(Document.text)
         for page in self.id_pages(self.document_ids()):
@@ -376,7 +376,7 @@ class Source:
                 .where(PersonMention.person_id.in_(ids)).order_by(Document.date, Document.id)):
             names[r.person_id] += [r.name, *(r.aliases or [])]
             docs[r.person_id].append(_doc(r))
-        titles: dict[int, list[str]] = defaultdict(list)
+        titles: dict[int | None, list[str]] = defaultdict(list)
         for pid, title in self.session.execute(
                 sa.select(Position.person_id, Position.title).where(Position.person_id.in_(ids))
                 .order_by(Position.date, Position.id)):
@@ -473,7 +473,7 @@ class Source:
 
     def _reports(self, event_ids: list[int], with_evidence: bool) -> Iterator[Report]:
         er = EventReport
-        cols = [er, *_DOC_COLS] + ([Document.text] if with_evidence else [])
+        cols: list[Any] = [er, *_DOC_COLS] + ([Document.text] if with_evidence else [])
         for r in self.session.execute(sa.select(*cols).join(Document, Document.id == er.document_id)
                                       .where(er.event_id.in_(event_ids)).order_by(er.event_id, Document.date, er.id)):
             rep: EventReport = r[0]
