@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from readouts.errors import EmptyDocument, InputError, NotText
+from readouts import settings
+from readouts.errors import EmptyDocument, InputError, NotText, TooLarge
 from readouts.ingest.readers import Item, SourceDocument, _one, reader
+
+MARKUP_FACTOR = 20  # a page may carry this much markup per byte of text before parsing is refused
 
 
 def _decode(name: str, data: bytes) -> str:
@@ -20,6 +23,10 @@ def _decode(name: str, data: bytes) -> str:
 def html_document(name: str, data: bytes) -> SourceDocument:
     import trafilatura
 
+    limit = int(settings.get("max_document_bytes")) * MARKUP_FACTOR  # type: ignore[arg-type]
+    if len(data) > limit:
+        raise TooLarge(f"{name}: HTML file is {len(data):,} bytes, over the limit of {limit:,} "
+                       "(READOUTS_MAX_DOCUMENT_BYTES × 20)")
     html = _decode(name, data)
     try:
         doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
