@@ -43,6 +43,7 @@ class Gazetteer:
     title_modifiers: frozenset[str]
     implied_country: dict[str, str]
     home_titles: frozenset[str]
+    ranks: frozenset[str]
     never_held_by: dict[str, frozenset[str]]
     agencies: dict[str, Agency]
     matchers: dict[int, Matchers] = field(default_factory=dict)
@@ -137,6 +138,7 @@ def load() -> Gazetteer:
         title_modifiers=modifiers,
         implied_country={k.lower(): v for k, v in (titles.get("implies_country") or {}).items()},
         home_titles=frozenset(t.lower() for t in titles.get("home_titles") or ()),
+        ranks=frozenset(t.lower() for t in titles.get("ranks") or ()),
         never_held_by={k: frozenset(t.lower() for t in v) for k, v in (titles.get("never_held_by") or {}).items()},
         agencies=_agencies(agencies),
     )

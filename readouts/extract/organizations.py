@@ -150,7 +150,7 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
         if doc[i].text == "(":
             e = i
             break
-    while e > s and (doc[e - 1].is_punct or doc[e - 1].lower_ in ("’s", "'s", "s")):
+    while e > s and (doc[e - 1].is_punct or doc[e - 1].lower_ in ("’s", "'s", "s", "of", "for", "and", "the", "on")):
         e -= 1
     return s, e
 
@@ -196,6 +196,8 @@ def _acceptable(doc: Doc, marks: Marks, span: Span) -> bool:
         return False  # "head of the North America Unit": part of the title
     if not has_head and not acronym and in_title:
         return False  # "Director for Regional Protection"
+    if in_title and span[-1].lower_ not in ORG_HEADS and not any(t.lower_ in ("of", "for", "on") for t in span):
+        return False  # "Special Assistant to the President for Economic Agency Personnel"
     return True
 
 
@@ -207,9 +209,9 @@ def _inside_title(doc: Doc, marks: Marks, start: int) -> bool:
         t = doc[i]
         if marks.title[i]:
             return linked
-        if t.lower_ in ("of", "for"):
+        if t.lower_ in ("of", "for") or t.text == "," and i > 0 and marks.title[i - 1]:
             linked = True
-        elif not (t.is_title or t.lower_ in ("the", "and")):
+        elif not (t.is_title or t.lower_ in ("the", "and", ",")):
             return False
         i -= 1
     return False

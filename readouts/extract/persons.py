@@ -79,6 +79,12 @@ def _candidates(doc: Doc, marks: Marks) -> list[tuple[int, int]]:
                 out.append((first.i, ent.end))
     n = len(doc)
     for i in range(n - 1):
+        if doc[i].text in marks.gaz.first_names and marks.name_like(doc[i]) and marks.name_like(doc[i + 1]):
+            out.append((i, i + 2))  # "... for the Western Hemisphere Juan Gonzalez": spaCy may miss it
+        if marks.title[i] and doc[i + 1].lower_ in TAIL_LINKS:
+            run = _tail_run(doc, marks, i + 1)
+            if run is not None:
+                out.append(run)
         if (marks.title[i] or marks.honorific[i]) and not (marks.title[i + 1] or marks.honorific[i + 1]) \
                 and marks.name_like(doc[i + 1]):
             out.append((i + 1, i + 2))
@@ -92,10 +98,32 @@ def _candidates(doc: Doc, marks: Marks) -> list[tuple[int, int]]:
             e = i + 1
             while e < n and e - i <= 5 and (marks.name_like(doc[e]) or doc[e].text == "-"):
                 e += 1
-            if e - i - 1 >= 2 and e < n and doc[e].text in (",", ";", ".", "and") :
+            if e - i - 1 >= 2 and e < n and doc[e].text in (",", ";", ".", "and") \
+                    and not _enumeration_goes_on(doc, e):
                 out.append((i + 1, e))
     # longest first, so a full name claims its tokens before a fragment of it
     return sorted(out, key=lambda se: (se[0] - se[1], se[0]))
+
+
+def _tail_run(doc: Doc, marks: Marks, i: int) -> tuple[int, int] | None:
+    """The capitalised run after "Director for ...": the title's object and then, maybe, a name."""
+    n = len(doc)
+    e = i
+    while e < n and e - i < 12 and (doc[e].is_title or doc[e].lower_ in TAIL_LINKS) \
+            and "\n" not in doc[e - 1].whitespace_:
+        e += 1
+    s = e
+    while s > i and marks.name_like(doc[s - 1]):
+        s -= 1
+    vouched = doc[s].text in marks.gaz.first_names or doc[s].ent_type_ == "PERSON"
+    return (s, e) if e - s >= 3 or e - s == 2 and vouched else None
+
+
+def _enumeration_goes_on(doc: Doc, e: int) -> bool:
+    """ "for Democracy, Human Rights, and Labor": a list of topics, not an apposed name."""
+    if e < len(doc) and doc[e].text == ",":
+        e += 1
+    return e + 1 < len(doc) and doc[e].lower_ == "and" and doc[e + 1].is_title
 
 
 def _title_precedes(doc: Doc, marks: Marks, i: int) -> bool:
@@ -128,6 +156,7 @@ def _repair(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
         return None
     s = _grow_left(doc, marks, s)
     e = _grow_right(doc, marks, e)
+    s = _after_title_tail(doc, marks, s, e)
     if e - s > MAX_NAME_TOKENS:
         return None
     if e < len(doc) and doc[e].lower_ in ORG_HEADS and doc[e].is_title:
@@ -136,6 +165,45 @@ def _repair(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
                 or t.lower_ in NAME_PARTICLES) for t in doc[s:e]):
         return None
     return s, e
+
+
+TAIL_LINKS = frozenset({"for", "of", "to", "on", "the"})
+
+
+def _after_title_tail(doc: Doc, marks: Marks, s: int, e: int) -> int:
+    """ "Assistant Secretary for the Western Hemisphere Julie Chung": the region ends the title.
+
+    When a title and its "for/of/to" object stand right before the span, the name begins at a
+    known first name or where spaCy's PERSON entity begins; failing both, it is the last two words.
+    """
+    if e - s < 2 or not _title_before_link(doc, marks, s - 1):
+        return s
+    if doc[s].text in marks.gaz.first_names or doc[s].ent_iob_ == "B" and doc[s].ent_type_ == "PERSON":
+        return s
+    for k in range(s + 1, e - 1):
+        initial = len(doc[k].text) == 2 and doc[k].text.endswith(".")
+        if not initial and (doc[k].text in marks.gaz.first_names or doc[k].ent_iob_ == "B"
+                            and doc[k].ent_type_ == "PERSON"):
+            return k
+    if doc[s].ent_type_ == "PERSON" or doc[e - 1].text in NAME_SUFFIXES:
+        return s
+    return e - 2 if e - s >= 3 and not any(len(t.text) == 2 and t.text.endswith(".") for t in doc[s:e]) else s
+
+
+def _title_before_link(doc: Doc, marks: Marks, j: int) -> bool:
+    """Is j the end of a title's object ("Secretary of Defense for the", "for Democracy, and Human Rights")?"""
+    if j < 0 or doc[j].text == ",":
+        return False  # "the ambassador to the United States, Esteban Moctezuma": an apposition
+    stop = max(-1, j - 12)
+    linked = False
+    while j > stop and not marks.title[j]:
+        t = doc[j]
+        if t.lower_ in TAIL_LINKS and t.lower_ != "the":
+            linked = True
+        elif not (t.is_title or t.lower_ in ("the", "and", ",")) or j in marks.place_at and t.is_sent_start:
+            return False
+        j -= 1
+    return linked and j > stop
 
 
 def _grow_left(doc: Doc, marks: Marks, s: int) -> int:

@@ -72,6 +72,8 @@ def _allowed(doc: Doc, marks: Marks, i: int, person_at: dict[int, int], loose: b
         return t.text in ("-", "’s", "'s", "’")
     if t.lower_ in CONNECTORS or t.lower_ in ("’s", "'s"):
         return True
+    if t.lower_ == "with" and 0 < i < len(doc) - 1:
+        return doc[i - 1].is_title and doc[i + 1].is_title  # "Secretary for Relations with States"
     if t.is_lower:
         return t.lower_ in marks.gaz.title_modifiers or t.lower_ in ("incoming", "outgoing", "former", "acting")
     return t.pos_ not in STOP_POS and t.pos_ != "ADP" and t.pos_ != "DET"
@@ -83,7 +85,8 @@ def _before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int],
     while e > 0 and marks.honorific[e - 1]:
         e -= 1
     s = e
-    while s > 0 and e - s < MAX_TITLE_TOKENS and _allowed(doc, marks, s - 1, person_at):
+    while s > 0 and e - s < MAX_TITLE_TOKENS and (_allowed(doc, marks, s - 1, person_at)
+                                                   or _enumerated(doc, marks, s - 1, person_at)):
         prev = doc[s - 1]
         if prev.lower_ == "and" and s >= 2 and (s - 2) in person_at or prev.lower_ in ("in", "at"):
             break
@@ -91,7 +94,29 @@ def _before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int],
         if span is not None and span[1] >= start:
             break  # "Office of Vice President Harris": the title belongs to the body, not the person
         s -= 1
+    e = _before_rank(doc, marks, s, e)
     return _tidy(doc, marks, s, e)
+
+
+def _before_rank(doc: Doc, marks: Marks, s: int, e: int) -> int:
+    """ "Secretary of State Cardinal Pietro Parolin": the rank goes, the office stays."""
+    for k in range(max(s + 1, e - 2), e):
+        if " ".join(t.lower_ for t in doc[k:e]) in marks.gaz.ranks and any(marks.title[j] for j in range(s, k)):
+            return k
+    return e
+
+
+def _enumerated(doc: Doc, marks: Marks, i: int, person_at: dict[int, int]) -> bool:
+    """A comma inside a title's object: "Under Secretary for Civilian Security, Democracy, and Human Rights"."""
+    if doc[i].text != "," or i + 1 >= len(doc) or not (doc[i + 1].is_title or doc[i + 1].lower_ == "and"):
+        return False
+    for j in range(i - 1, max(0, i - 9), -1):
+        t = doc[j]
+        if t.lower_ in ("for", "of"):
+            return j > 0 and (marks.title[j - 1] or doc[j - 1].is_title and j - 1 not in person_at)
+        if j in person_at or not (t.is_title or t.lower_ in ("and", "the", ",")):
+            return False
+    return False
 
 
 def _apposed_before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int]) -> tuple[int, int] | None:
@@ -150,7 +175,8 @@ def _after(doc: Doc, marks: Marks, orgs: OrgTable, end: int, person_at: dict[int
             e = span[1]  # a body named inside the apposition may hold a name: "Office of Vice President Harris"
             continue
         if t.text == "," and e + 1 < n:
-            span = orgs.span_at(e + 1)
+            unit = _sub_unit(doc, e + 1)
+            span = orgs.span_at(unit + 1 if unit else e + 1)
             if span is not None and (span[1] >= n or doc[span[1]].text in (",", ";", ".", "(")
                                      or "\n" in doc[span[1]].text or "\n" in doc[span[1] - 1].whitespace_):
                 e = span[1]
@@ -161,7 +187,23 @@ def _after(doc: Doc, marks: Marks, orgs: OrgTable, end: int, person_at: dict[int
         if t.text == "." and doc[e - 1].lower_ != "a.i" and (e + 1 >= n or doc[e + 1].is_sent_start):
             break
         e += 1
+    if e < n and e in person_at and doc[e - 1].text not in (",", ";"):
+        return None  # "Rivlin, Prime Minister Benjamin Netanyahu": the title is the next name's
     return _tidy(doc, marks, s, e)
+
+
+SUB_UNIT_WORDS = frozenset({"division", "bureau", "office", "unit", "section", "branch", "desk", "directorate"})
+
+
+def _sub_unit(doc: Doc, i: int) -> int | None:
+    """ "…, Environment and Natural Resources Division, Department of Justice": the comma after the unit."""
+    for j in range(i, min(len(doc) - 1, i + 8)):
+        t = doc[j]
+        if t.text == ",":
+            return j if j > i and doc[j - 1].lower_ in SUB_UNIT_WORDS else None
+        if not (t.is_title or t.lower_ in ("and", "of", "the", "for", "&")):
+            return None
+    return None
 
 
 def _title_soon(marks: Marks, s: int) -> bool:

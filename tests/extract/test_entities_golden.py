@@ -2,7 +2,7 @@
 
 Each tests/golden/entities/*.json holds {"text": ..., "expect": {...}}. The expected persons,
 organizations and delegations must be contained in the extractor's record (extra entries are
-allowed); names under "not_persons" / "not_organizations" must not appear at all.
+allowed); "only_positions" lists every title a person may have; names under "not_persons" / "not_organizations" must not appear at all.
 """
 from __future__ import annotations
 
@@ -42,6 +42,8 @@ def test_persons(case):
         if "country" in want:
             assert got.country == want["country"], f"{got.name}: {got.country}"
         have = [(pos.title.lower(), _org_name(record, pos.organization)) for pos in got.positions]
+        if "only_positions" in want:
+            assert sorted(t for t, _ in have) == sorted(t.lower() for t in want["only_positions"]), have
         for pos in want.get("positions", []):
             assert any(t == pos["title"].lower() and ("organization" not in pos or o == pos["organization"])
                        for t, o in have), f"{got.name}: {pos} not in {have}"
