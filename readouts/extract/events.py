@@ -11,13 +11,16 @@ starts.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field, replace
 
+import numpy
+from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from readouts.extract import events_dates, events_places
 from readouts.extract.events_lexicon import Triggers, country_code, topic_patterns, triggers
-from readouts.extract.events_mentions import GROUP, Mention, find
+from readouts.extract.events_mentions import GROUP, Mention, candidates, find
 from readouts.extract.events_places import Place
 from readouts.extract.events_plover import code as plover_code
 from readouts.model import Event, Participants, Record
@@ -80,7 +83,7 @@ class _Index:
         self.orgs = om
         self.o_starts = [s for s, _, _ in om]
         self.person_spans = sorted((s, e) for p in record.persons for s, e in p.mentions)
-        self.tok_at = {t.idx: t.i for t in doc}
+        self.starts = token_starts(doc)
 
     def persons_in(self, a: int, b: int) -> list[tuple[int, str]]:
         lo, hi = bisect.bisect_left(self.p_starts, a), bisect.bisect_left(self.p_starts, b)
@@ -91,8 +94,11 @@ class _Index:
         return self.orgs[lo:hi]
 
     def token(self, char: int) -> Token | None:
-        i = self.tok_at.get(char)
-        return self.doc[i] if i is not None else None
+        """The token that starts at a character, or the one that covers it."""
+        if not len(self.starts):
+            return None
+        i = int(numpy.searchsorted(self.starts, char, side="right")) - 1
+        return self.doc[max(i, 0)]
 
     def inside_person(self, s: int, e: int) -> bool:
         k = bisect.bisect_right(self.person_spans, (s, 10**9)) - 1
@@ -106,8 +112,10 @@ def fill(record: Record, doc: Doc) -> None:
     drafts: list[Draft] = []
     main: Draft | None = None          # the last event that happened or is planned
     last_sent_of: dict[int, int] = {}  # id(draft) -> index of its last sentence
-    for si, sent in enumerate(_sentences(doc)):
-        mentions = [m for m in find(sent) if m.absorbed_by is None and m.status is not None]
+    sents = _sentences(doc)
+    at = _by_sentence(candidates(doc), [s.start for s in sents])
+    for si, sent in enumerate(sents):
+        mentions = [m for m in find(sent, at.get(si, [])) if m.absorbed_by is None and m.status is not None]
         if not mentions:
             if main is not None and _elaborates(sent, si, last_sent_of.get(id(main), -99), idx, main):
                 main.add_sent(sent)
@@ -153,8 +161,8 @@ def _parties(m: Mention, idx: _Index, lex: Triggers, drafts: list[Draft], main: 
     out = _Parties()
     ca, cb = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
     for start, pid in idx.persons_in(ca, cb):
-        tok = idx.token(start) or doc.char_span(start, start + 1, alignment_mode="expand")[0]  # type: ignore[index]
-        if m.in_scope(tok.i) and pid not in out.persons and not _honoree(tok, lex):
+        tok = idx.token(start)
+        if tok is not None and m.in_scope(tok.i) and pid not in out.persons and not _honoree(tok, lex):
             out.persons.append(pid)
     subj = [c for c in m.anchor.children if c.dep_ in ("nsubj", "nsubjpass")] if m.anchored else \
         [c for c in m.trigger.children if c.dep_ == "poss"]
@@ -171,7 +179,7 @@ def _parties(m: Mention, idx: _Index, lex: Triggers, drafts: list[Draft], main: 
             if gov not in out.countries:
                 out.countries.append(gov)
             continue
-        if _org_is_party(span, lex) and oid not in out.organizations:
+        if _org_is_party(span, m.sent.start, lex) and oid not in out.organizations:
             out.organizations.append(oid)
     _delegations(m, idx, out)
     _countries(m, doc, out)
@@ -207,16 +215,16 @@ def _borrow_parties(found: list[tuple[Mention, _Parties]]) -> None:
                 break
 
 
-def _org_is_party(span: Span, lex: Triggers) -> bool:
+def _org_is_party(span: Span, sent_start: int, lex: Triggers) -> bool:
     words = {t.lower_ for t in span}
     if words & lex.org_event_words:
         return False
     if span.root.dep_ in ("compound", "amod", "poss", "nmod"):
         return False
     i = span.start
-    while i > span.sent.start and span.doc[i - 1].lower_ in ("the", "a", "an"):
+    while i > sent_start and span.doc[i - 1].lower_ in ("the", "a", "an"):
         i -= 1
-    prev = span.doc[i - 1].lower_ if i > span.sent.start else ""
+    prev = span.doc[i - 1].lower_ if i > sent_start else ""
     return prev not in lex.org_non_party_preps
 
 
@@ -253,7 +261,7 @@ def _delegations(m: Mention, idx: _Index, out: _Parties) -> None:
 def _country_in(tok: Token) -> str | None:
     """The country a delegation word names: "the Mexican delegation", "a delegation from the Government of Mexico"."""
     a, b = tok.left_edge.i, tok.right_edge.i + 1
-    for ent in tok.doc.ents:
+    for ent in events_places.ents_of(tok.doc):
         if a <= ent.start < b and ent.label_ in ("GPE", "NORP", "ORG"):
             code = country_code(ent.text) or (_government_of(ent) if ent.label_ == "ORG" else None)
             if code:
@@ -289,15 +297,8 @@ def _countries(m: Mention, doc: Doc, out: _Parties) -> None:
 def _country_spans(m: Mention, doc: Doc) -> list[Span]:
     """Country names in the mention's scope, GPE or not ("Tajikistan" tagged NORP, "Kazakhstan" in a LAW)."""
     a, b = m.scope
-    out, i = [], a
-    while i < b:
-        span = events_places.country_tokens(doc, i, b) if m.in_scope(i) and doc[i].ent_type_ != "PERSON" else None
-        if span is not None:
-            out.append(span)
-            i = span.end
-        else:
-            i += 1
-    return out
+    return [s for s in events_places.country_spans_of(doc)
+            if a <= s.start and s.end <= b and m.in_scope(s.start) and s[0].ent_type_ != "PERSON"]
 
 
 GROUP_NOUNS = {"meeting", "talks", "talk", "dialogue", "summit", "call", "consultation", "consultations",
@@ -494,16 +495,30 @@ def _held_in(sent: Span) -> Place | None:
 
 def _sentences(doc: Doc) -> list[Span]:
     """spaCy's sentences, cut again at blank lines (a header and the first line are two sentences)."""
-    out = []
-    for sent in doc.sents:
-        start = sent.start
-        for tok in sent:
-            if tok.i > start and ("\n\n" in tok.text_with_ws or (tok.is_space and "\n" in tok.text)):
-                out.append(doc[start:tok.i + 1])
-                start = tok.i + 1
-        if start < sent.end:
-            out.append(doc[start:sent.end])
-    return [s for s in out if s.text.strip()]
+    starts = token_starts(doc)
+    cuts = sorted({int(numpy.searchsorted(starts, m.end(), side="left")) for m in _BLANK_LINE.finditer(events_places.text_of(doc))})
+    flags = doc.to_array([SENT_START]).reshape(-1)
+    bounds = sorted({0, len(doc), *(int(i) for i in numpy.flatnonzero(flags == 1)), *cuts} - {len(doc) + 1})
+    text = events_places.text_of(doc)
+    spans = [doc[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    return [s for s in spans if text[s.start_char:s.end_char].strip()]
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+
+
+def token_starts(doc: Doc) -> numpy.ndarray:
+    cached = doc.user_data.get(("readouts.events", "starts"))
+    if cached is None:
+        cached = doc.user_data[("readouts.events", "starts")] = doc.to_array([IDX]).reshape(-1)
+    return cached  # type: ignore[no-any-return]
+
+
+def _by_sentence(indices: list[int], starts: list[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for i in indices:
+        out.setdefault(bisect.bisect_right(starts, i) - 1, []).append(i)
+    return out
 
 
 def _borrow_places(drafts: list[Draft]) -> None:
@@ -520,17 +535,20 @@ def _borrow_places(drafts: list[Draft]) -> None:
 # ---- when and where ---------------------------------------------------------------------------
 
 def _date(m: Mention, doc: Doc, base: str | None) -> str | None:
+    """The date phrase nearest the trigger, preferring those the event's own verb governs
+    ("announced today … to attend the inauguration on June 30": June 30)."""
     a, b = m.scope
-    best: tuple[int, str] | None = None
-    for ent in m.sent.ents:
+    own = (m.anchor.left_edge.i, m.anchor.right_edge.i + 1)
+    best: tuple[int, int, str] | None = None
+    for ent in events_places.ents_of(doc):
         if ent.label_ != "DATE" or not (a <= ent.start < b) or not m.in_scope(ent.start):
             continue
         iso = events_dates.resolve(ent.text, base, future=m.status == "planned")
         if iso:
-            dist = abs(ent.start - m.trigger.i)
-            if best is None or dist < best[0]:
-                best = (dist, iso)
-    return best[1] if best else None
+            rank = (0 if own[0] <= ent.start < own[1] else 1, abs(ent.start - m.trigger.i))
+            if best is None or rank < best[:2]:
+                best = (*rank, iso)
+    return best[2] if best else None
 
 
 def _destinations(m: Mention, doc: Doc) -> list[Place]:

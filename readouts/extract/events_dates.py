@@ -46,19 +46,53 @@ def resolve(text: str, base: str | None, *, future: bool = False) -> str | None:
     has_year = bool(re.search(r"\b\d{4}\b", phrase))
     if base is None and not has_year:
         return None  # "today", "March 29" mean nothing without the document's date
+    if base and phrase in _OFFSETS:
+        return _offset(base, _OFFSETS[phrase])
     if not has_year and base and _MONTH_DAY.fullmatch(phrase):
         return _month_day(phrase.lower(), base, future)
+    if m := re.fullmatch(r"(\w+)\.? (\d{1,2}), (\d{4})", phrase):
+        day = _ymd(int(m.group(3)), m.group(1), int(m.group(2)))
+        if day is not None:
+            return day.isoformat()
     return _parse(phrase.lower(), base, future)
+
+
+_OFFSETS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+
+
+@lru_cache(maxsize=1024)
+def _offset(base: str, days: int) -> str | None:
+    try:
+        return (dt.date.fromisoformat(base[:10]) + dt.timedelta(days=days)).isoformat()
+    except ValueError:
+        return None
+
+
+_MONTH_NUMBER = {name: i for i, names in enumerate(
+    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+     ("november", "nov"), ("december", "dec")], 1) for name in names}
+
+
+def _ymd(year: int, month_name: str, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, _MONTH_NUMBER[month_name.lower().rstrip(".")], day)
+    except (KeyError, ValueError):
+        return None
 
 
 @lru_cache(maxsize=4096)
 def _month_day(phrase: str, base: str, future: bool) -> str | None:
     """ "May 21" in a release of 2022-05-21: that year, unless it is over a month behind (for an
     announced event) or ahead (for one that took place), when it is the next or last year."""
-    parsed = _parse(f"{phrase}, {base[:4]}", None, future)
-    if parsed is None:
+    month, _, num = phrase.partition(" ")
+    try:
+        ref = dt.date.fromisoformat(base[:10])
+    except ValueError:
         return None
-    day, ref = dt.date.fromisoformat(parsed), dt.date.fromisoformat(base[:10])
+    day = _ymd(ref.year, month, int(num)) if num.isdigit() else None
+    if day is None:
+        return None
     if future and (ref - day).days > 31:
         day = _shift_year(day, 1)
     elif not future and (day - ref).days > 31:

@@ -13,8 +13,9 @@ DATA = Path(__file__).parent / "data"
 
 
 def _load(name: str) -> Any:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader reads the gazetteer 10x faster
     with (DATA / name).open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        return yaml.load(f, Loader=loader)  # noqa: S506 - a safe loader
 
 
 @dataclass(frozen=True)

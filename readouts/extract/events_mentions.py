@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Span, Token
+import numpy
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import StringStore
+from spacy.tokens import Doc, Span, Token
 
 from readouts.extract.events_lexicon import Triggers, triggers
 
@@ -47,10 +50,29 @@ class Mention:
         return a <= i < b and not any(s <= i < e for s, e in self.holes)
 
 
-def find(sent: Span) -> list[Mention]:
+def candidates(doc: Doc) -> list[int]:
+    """Indices of tokens whose form or lemma is a trigger word, read from one array per doc:
+    building a Token per word costs more than the rest of the stage."""
+    arr = doc.to_array([LOWER, LEMMA])
+    if not len(arr):
+        return []
+    hashes = _trigger_hashes(doc.vocab.strings)
+    hit = numpy.isin(arr[:, 0], hashes) | numpy.isin(arr[:, 1], hashes)
+    return [int(i) for i in numpy.flatnonzero(hit)]
+
+
+def _trigger_hashes(strings: StringStore) -> numpy.ndarray:
+    lex = triggers()
+    words = {w.lower() for w in [*lex.verbs, *lex.nouns]}
+    return numpy.array(sorted(strings.add(w) for w in words), dtype="uint64")
+
+
+def find(sent: Span, at: list[int] | None = None) -> list[Mention]:
+    """Mentions in a sentence; ``at``: the only token indices worth looking at (see ``candidates``)."""
     lex = triggers()
     out: list[Mention] = []
-    for tok in sent:
+    doc = sent.doc
+    for tok in (sent if at is None else (doc[i] for i in at)):
         m = _verb_mention(tok, lex, sent) if tok.tag_.startswith("VB") else (
             _noun_mention(tok, lex, sent) if tok.pos_ in ("NOUN", "PROPN") else None)
         if m is not None:
@@ -100,6 +122,11 @@ def _verb_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
             s.tag_ in ("NNS", "NNPS") or list(s.conjuncts) or s.lower_ in ("they", "we") for s in subj)
     elif needs == "place":
         ok = any(_has_place_after(p) for p in _preps(tok, {"to", "in", "at"}))
+    elif needs == "person":  # "will host Prime Minister Ardern", "welcomed President X to the White House"
+        if any((lex.nouns.get(o.lower_) or lex.nouns.get(o.lemma_.lower())) for o in objs):
+            return None  # "hosted a summit": the summit is the event
+        ok = any(t.ent_type_ == "PERSON" for o in objs for t in o.subtree) and (
+            tok.lemma_.lower() != "welcome" or bool(_preps(tok, {"to"})))
     elif needs == "document":
         ok = any(o.lemma_.lower() in lex.document_nouns or
                  any(c.lemma_.lower() in lex.document_nouns for c in o.children) for o in objs)
@@ -292,6 +319,9 @@ def _cut_holes(ms: list[Mention], lex: Triggers) -> None:
                 if o.anchor.dep_ != "ROOT":
                     m.holes.append((o.anchor.left_edge.i, o.anchor.right_edge.i + 1))
         if m.anchored:
+            for c in m.anchor.children:  # "As you saw from the White House, the Secretary will travel …"
+                if c.dep_ == "advcl" and c.lemma_.lower() in lex.reporting_verbs:
+                    m.holes.append((c.left_edge.i, c.right_edge.i + 1))
             for a in [m.anchor, *m.anchor.ancestors]:
                 if a is not m.anchor and a.lemma_.lower() in lex.reporting_verbs:
                     for s in a.children:

@@ -3,11 +3,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+from functools import lru_cache
+
 from spacy.tokens import Doc, Span
 
 from readouts.extract.events_lexicon import country_code, places
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_ENTS_KEY = ("readouts.events", "ents")
+_BY_START_KEY = ("readouts.events", "ents_by_start")
+_COUNTRIES_KEY = ("readouts.events", "countries")
+_TEXT_KEY = ("readouts.events", "text")
 _JOINERS = {",", ";", "and", "the", "&", "as", "well"}
 
 
@@ -50,7 +57,7 @@ def group(doc: Doc, ents: list[Span]) -> list[Place]:
                 and _outer(ents[i + 1]) and _gap_is_comma(doc, a, ents[i + 1])):
             end_ent = ents[i + 1]
             i += 1
-        text = doc.text[a.start_char:end_ent.end_char]
+        text = text_of(doc)[a.start_char:end_ent.end_char]
         code = country_code(end_ent.text, demonyms=False)
         if code is None and _is_region(end_ent.text) and end_ent is not a:
             code = "USA"
@@ -63,8 +70,7 @@ def list_after(doc: Doc, start: int, stop: int) -> list[Place]:
     """The places listed from token ``start`` on ("Tokyo, Jakarta, and Manila"), up to token ``stop``."""
     found: list[Span] = []
     i = start
-    ents = {e.start: e for e in doc.ents if e.label_ in PLACE_LABELS}
-    others = {e.start: e for e in doc.ents if e.label_ not in PLACE_LABELS}
+    ents, others = _ents_by_start(doc)
     while i < stop:
         tok = doc[i]
         if i in ents:
@@ -90,6 +96,48 @@ def list_after(doc: Doc, start: int, stop: int) -> list[Place]:
             continue
         break
     return group(doc, found)
+
+
+def ents_of(doc: Doc) -> tuple[Span, ...]:
+    """The doc's entities, read once per doc (``Doc.ents`` builds new spans on every call)."""
+    cached = doc.user_data.get(_ENTS_KEY)
+    if cached is None:
+        cached = doc.user_data[_ENTS_KEY] = tuple(doc.ents)
+    return cached  # type: ignore[no-any-return]
+
+
+def _ents_by_start(doc: Doc) -> tuple[dict[int, Span], dict[int, Span]]:
+    cached = doc.user_data.get(_BY_START_KEY)
+    if cached is None:
+        ents = ents_of(doc)
+        cached = doc.user_data[_BY_START_KEY] = ({e.start: e for e in ents if e.label_ in PLACE_LABELS},
+                                                 {e.start: e for e in ents if e.label_ not in PLACE_LABELS})
+    return cached  # type: ignore[no-any-return]
+
+
+def text_of(doc: Doc) -> str:
+    """The doc's text, joined once (``Doc.text`` joins every token on each call)."""
+    cached = doc.user_data.get(_TEXT_KEY)
+    if cached is None:
+        cached = doc.user_data[_TEXT_KEY] = doc.text
+    return cached  # type: ignore[no-any-return]
+
+
+def country_spans_of(doc: Doc) -> tuple[Span, ...]:
+    """Every country name in the doc, tagged or not, found once per doc by one regular expression."""
+    cached = doc.user_data.get(_COUNTRIES_KEY)
+    if cached is None:
+        found = (doc.char_span(m.start(), m.end()) for m in _country_regex().finditer(text_of(doc))
+                 if m.group(0)[0].isupper())  # "Turkey", not "turkey"
+        cached = doc.user_data[_COUNTRIES_KEY] = tuple(s for s in found if s is not None)
+    return cached  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def _country_regex() -> re.Pattern[str]:
+    names = sorted((n for n in places().country_names if len(n) > 2), key=len, reverse=True)
+    alts = "|".join(re.escape(n).replace("\\ ", "\\s+") for n in names)
+    return re.compile(rf"(?<![\w.-])(?:{alts})(?![\w-])", re.IGNORECASE)
 
 
 def _before_country(doc: Doc, i: int, stop: int) -> bool:
