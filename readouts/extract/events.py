@@ -588,17 +588,19 @@ def _place(m: Mention, doc: Doc) -> Place | None:
     """ "met … in Manila, the Philippines": a place said of the event, not of something discussed."""
     a, b = m.scope
     own = {m.anchor.i, m.trigger.i}
-    for p in doc[a:b]:
-        if p.lower_ not in ("in", "at") or p.dep_ != "prep" or not m.in_scope(p.i):
-            continue
+    preps = [p for p in doc[a:b] if p.lower_ in ("in", "at") and p.dep_ == "prep" and m.in_scope(p.i)]
+    found: list[tuple[bool, Place]] = []
+    for p in preps:
         head = p.head
         party = head.pos_ == "PROPN" or head.lemma_.lower() in triggers().party_words or head.lower_ in triggers().party_words
         if head.i not in own and (m.type == "call" or head.pos_ in ("VERB", "AUX") or not party):
             continue  # "the case of a journalist detained in Burma", "the situation in Ukraine"
         got = events_places.list_after(doc, p.i + 1, b)
         if got:
-            return got[0]
-    return None
+            found.append((head.i in own, got[0]))
+    # said of the event itself first, then a place known to lie in a country ("Melbourne, Australia", not "the Quad")
+    found.sort(key=lambda f: (not f[0], f[1].country is None))
+    return found[0][1] if found else None
 
 
 # ---- the record's event -----------------------------------------------------------------------

@@ -132,7 +132,12 @@ def _verb_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
                  any(c.lemma_.lower() in lex.document_nouns for c in o.children) for o in objs)
     else:
         ok = True
+    if ok and kind == "meeting" and any(c.lower_ in REMOTE_ADVERBS for c in tok.children):
+        kind = "call"  # "met virtually with"
     return Mention(kind, tok, tok, True, sent) if ok else None
+
+
+REMOTE_ADVERBS = {"virtually", "remotely", "online", "telephonically"}
 
 
 def _by_phone(tok: Token) -> bool:
@@ -161,6 +166,10 @@ def _noun_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
     if mods & lex.call_modifiers and kind == "meeting" and tok.lower_ == "meeting":
         kind = "call"  # "virtual meeting", "video meeting"
     anchor = _light_verb(tok, lex)
+    if anchor is not None and spec.get("light") and anchor.lemma_.lower() not in spec["light"]:
+        anchor = None
+    if spec.get("light") and anchor is None:
+        return None
     if spec.get("needs_modifier"):
         if any(c.dep_ == "prep" and c.lower_ in ("for", "to") for c in tok.children):
             return None  # "calls for restraint", "a call to action"
@@ -172,8 +181,10 @@ def _noun_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
     if anchor is None and not _determiner(tok) and not any(
             c.dep_ in ("poss", "nummod") or c.ent_type_ for c in tok.children):
         return None  # "committed to continued close consultation": no occurrence, a practice
-    m = Mention(kind, tok, anchor or tok, anchor is not None, sent,
-                multilateral=bool(spec.get("multilateral")))
+    multi = bool(spec.get("multilateral")) or any(
+        c.ent_type_ == "ORG" or (c.tag_ in ("NNS", "NNPS") and c.lemma_.lower() in lex.party_words)
+        for c in tok.subtree if c.i < tok.i)  # "the NATO Foreign Ministers' Meeting"
+    m = Mention(kind, tok, anchor or tok, anchor is not None, sent, multilateral=multi)
     m.definite = bool(_determiner(tok) & (DEFINITE | POSSESSIVE)) or any(
         c.dep_ == "poss" for c in tok.children)
     return m
@@ -192,6 +203,8 @@ def _light_verb(tok: Token, lex: Triggers) -> Token | None:
     if (tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in ("in", "on")
             and head.head.lemma_.lower() in ("participate", "take", "join", "engage", "speak")):
         return head.head
+    if tok.dep_ == "pobj" and head.lower_ == "from" and head.head.lemma_.lower() == "return":
+        return head.head  # "returned from travel to Ethiopia"
     if tok.dep_ == "nsubj" and head.lemma_.lower() in ("take", "occur", "happen", "begin", "start", "conclude", "end"):
         return head
     return None
