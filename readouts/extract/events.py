@@ -541,14 +541,17 @@ def _date(m: Mention, doc: Doc, base: str | None) -> str | None:
     own = (m.anchor.left_edge.i, m.anchor.right_edge.i + 1)
     best: tuple[int, int, str] | None = None
     for ent in events_places.ents_of(doc):
-        if ent.label_ != "DATE" or not (a <= ent.start < b) or not m.in_scope(ent.start):
+        if ent.label_ not in ("DATE", "TIME") or not (a <= ent.start < b) or not m.in_scope(ent.start):
             continue
         iso = events_dates.resolve(ent.text, base, future=m.status == "planned")
         if iso:
             rank = (0 if own[0] <= ent.start < own[1] else 1, abs(ent.start - m.trigger.i))
             if best is None or rank < best[:2]:
                 best = (*rank, iso)
-    return best[2] if best else None
+    if best is None:  # "Today, Speaker Pelosi … met": a "today" the tagger did not mark
+        word = next((t.lower_ for t in doc[own[0]:own[1]] if t.lower_ in ("today", "yesterday", "tomorrow")), None)
+        return events_dates.resolve(word, base) if word else None
+    return best[2]
 
 
 def _destinations(m: Mention, doc: Doc) -> list[Place]:

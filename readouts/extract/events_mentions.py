@@ -109,7 +109,8 @@ def _verb_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
     needs, kind = spec.get("needs"), spec["type"]
     objs = _objects(tok)
     if needs == "with":
-        ok = bool(_preps(tok, {"with"})) or _by_phone(tok)
+        ok = bool(_preps(tok, {"with"})) or _by_phone(tok) or _with_follows(tok) or any(
+            t.ent_type_ == "PERSON" for p in _preps(tok, {"to"}) for t in p.subtree)  # "spoke to Ray Chambers"
     elif needs == "phone":
         ok = _by_phone(tok)
     elif needs == "object":
@@ -135,6 +136,16 @@ def _verb_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
     if ok and kind == "meeting" and any(c.lower_ in REMOTE_ADVERBS for c in tok.children):
         kind = "call"  # "met virtually with"
     return Mention(kind, tok, tok, True, sent) if ok else None
+
+
+def _with_follows(tok: Token) -> bool:
+    """ "spoke this afternoon with …", however the parser attached the "with"."""
+    for t in tok.doc[tok.i + 1:min(tok.i + 6, len(tok.doc))]:
+        if t.lower_ == "with":
+            return True
+        if t.is_punct or t.pos_ in ("VERB", "AUX") or not (t.ent_type_ in ("DATE", "TIME") or t.pos_ in ("ADV", "DET")):
+            return False
+    return False
 
 
 REMOTE_ADVERBS = {"virtually", "remotely", "online", "telephonically"}

@@ -1,0 +1,83 @@
+"""The event stage's parts on their own: date phrases, PLOVER table, trigger data, sentences."""
+from __future__ import annotations
+
+import pytest
+
+from readouts.extract import events_dates
+from readouts.extract.events_lexicon import country_code, plover_table, topic_patterns, triggers
+from readouts.extract.pipeline import extract
+from readouts.model import EventStatus, EventType
+
+TYPES = set(EventType.__args__)  # type: ignore[attr-defined]
+STATUSES = set(EventStatus.__args__)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("phrase, base, future, iso", [
+    ("today", "2022-06-09", False, "2022-06-09"),
+    ("yesterday", "2022-07-26", False, "2022-07-25"),
+    ("this morning", "2021-06-24", False, "2021-06-24"),
+    ("Tuesday, March 29", "2022-03-31", False, "2022-03-29"),
+    ("On Tuesday", "2022-03-31", False, "2022-03-29"),
+    ("April 12-22", "2022-04-08", True, "2022-04-12"),
+    ("from July 31 to August 6", "2021-08-01", True, "2021-07-31"),   # announced the day after it began
+    ("January 3", "2021-12-20", True, "2022-01-03"),                 # announced trip across new year
+    ("December 28", "2022-01-04", False, "2021-12-28"),              # recalled across new year
+    ("May 19, 2022", None, False, "2022-05-19"),
+    ("today", None, False, None),                                     # no document date, no day
+    ("three-day", "2022-03-31", False, None),
+    ("earlier this year", "2021-07-27", False, None),
+])
+def test_date_phrases(phrase, base, future, iso):
+    assert events_dates.resolve(phrase, base, future=future) == iso
+
+
+def test_plover_table_covers_every_type_and_status():
+    table = plover_table()
+    for kind in ("call", "meeting", "visit", "signing"):
+        for status in STATUSES:
+            row = table[kind][status]
+            assert row["event"] in {"CONSULT", "AGREE", "SUPPORT"}
+    assert table["call"]["happened"] == {"event": "CONSULT", "mode": "phone"}
+    assert set(table["meeting_modes"]) <= {"visit", "third-party", "multilateral", "phone"}
+
+
+def test_trigger_data_names_known_types():
+    lex = triggers()
+    assert {v["type"] for v in lex.verbs.values()} <= TYPES
+    assert {n["type"] for n in lex.nouns.values()} <= TYPES
+
+
+def test_topics_are_short_lower_case_labels():
+    for label, rx in topic_patterns():
+        assert label == label.lower() and len(label.split()) <= 3
+        assert rx.pattern
+
+
+@pytest.mark.parametrize("name, code", [
+    ("the Philippines", "PHL"), ("Mexican", "MEX"), ("U.S.", "USA"), ("Timor-Leste", "TLS"),
+    ("Burma", "MMR"), ("Côte d’Ivoire", "CIV"), ("Ivoirian", "CIV"),
+])
+def test_country_names_and_demonyms(name, code):
+    assert country_code(name) == code
+
+
+def test_header_and_first_line_are_separate_sentences():
+    text = ("Office of the Spokesperson\n\nThe below is attributable to Spokesperson Ned Price:\n\n"
+            "Secretary of State Antony J. Blinken met today with Guyanese President Mohamed Irfaan Ali "
+            "in Washington, DC.")
+    record = extract(text, date="2022-07-26")
+    [ev] = record.events
+    s, e = ev.evidence[0]
+    assert text[s:e].startswith("Secretary of State")
+    assert ev.location == "Washington, DC" and ev.date == "2022-07-26"
+
+
+def test_title_only_subject_stands_for_the_last_actor():
+    text = ("Under Secretary Victoria Nuland will travel to Tanzania and Niger from July 31 to August 6. "
+            "In Niger, the Under Secretary will meet with President Mohamed Bazoum.")
+    record = extract(text, date="2021-07-28")
+    meeting = next(ev for ev in record.events if ev.type == "meeting")
+    names = {record.person(p).name for p in meeting.participants.persons}  # type: ignore[union-attr]
+    assert any("Nuland" in n for n in names) and any("Bazoum" in n for n in names)
+    assert meeting.status == "planned" and meeting.location == "Niger"
+    assert [ev.location for ev in record.events if ev.type == "visit"] == ["Tanzania", "Niger"]
