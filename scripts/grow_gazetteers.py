@@ -11,7 +11,10 @@ Writes three TSV files of candidates with their corpus counts (most frequent fir
 - ``titles.tsv``: capitalised phrases that stand right before a personal name and contain a
   title head word ("Deputy Secretary of State", "Foreign Minister");
 - ``first_names.tsv``: first words of names that follow an honorific or a title;
-- ``countries.tsv``: English country names with ISO 3166-1 alpha-3 codes (CLDR via Babel).
+- ``countries.tsv``: English country names with ISO 3166-1 alpha-3 codes (CLDR via Babel);
+- ``cities.tsv``: "<City>, <Country>" pairs (``San Salvador, El Salvador``): where a sentence happens;
+- ``officials.tsv``: surnames of office-holders the corpus names with their country ("Salvadoran
+  President Nayib Bukele", "President Putin of Russia"), kept when one country dominates.
 
 Nothing here is loaded by the extractor: curated rows are copied by hand into
 ``readouts/extract/data/`` (agencies.yaml, titles.yaml, first_names.txt, countries.tsv). Regular expressions
@@ -69,6 +72,47 @@ def mine(corpus: Path) -> tuple[Counter, Counter, Counter]:
     return agencies, titles, first_names
 
 
+CITY_RE = re.compile(r"(?<![\w.])((?:[A-Z][\w’'\-]+|de|del|da|al)(?: (?:[A-Z][\w’'\-]+|de|del|da|al)){0,2}), "
+                     r"((?:the )?[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,2})\b")
+HEAD_TITLES = r"(?:President|Prime Minister|Vice President|Foreign Minister|King|Chancellor|Emir|Crown Prince|Premier)"
+OFFICIAL_RE = re.compile(rf"\b([A-Z][a-z]+) {HEAD_TITLES} (?:[A-Z][\w’'\-]+ ){{0,3}}([A-Z][\w’'\-]+)\b")
+OFFICIAL_OF_RE = re.compile(rf"\b{HEAD_TITLES} (?:[A-Z][\w’'\-]+ ){{0,3}}([A-Z][\w’'\-]+) of (?:the )?"
+                            r"([A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,2})")
+
+
+def mine_places(corpus: Path, countries: dict[str, str], demonyms: dict[str, str]) -> tuple[Counter, Counter]:
+    """(city, country) pairs and (surname, country) pairs of heads of state and government."""
+    cities: Counter = Counter()
+    officials: Counter = Counter()
+    for text in documents(corpus):
+        for m in CITY_RE.finditer(text):
+            code = countries.get(m.group(2).removeprefix("the "))
+            if code and m.group(1) not in countries and m.group(1) not in demonyms:
+                cities[(m.group(1), code)] += 1
+        for m in OFFICIAL_RE.finditer(text):
+            code = demonyms.get(m.group(1)) or ("USA" if m.group(1) in ("American",) else None)
+            if code:
+                officials[(m.group(2), code)] += 1
+        for m in OFFICIAL_OF_RE.finditer(text):
+            code = countries.get(m.group(2))
+            if code:
+                officials[(m.group(1), code)] += 1
+    return cities, officials
+
+
+def dominant(pairs: Counter, keep: int, share: float = 0.8) -> list[tuple[str, str, int]]:
+    """Names that go with one country at least ``share`` of the time, seen at least ``keep`` times."""
+    by_name: dict[str, Counter] = {}
+    for (name, code), n in pairs.items():
+        by_name.setdefault(name, Counter())[code] += n
+    out = []
+    for name, codes in by_name.items():
+        code, n = codes.most_common(1)[0]
+        if n >= keep and n >= share * sum(codes.values()):
+            out.append((name, code, n))
+    return sorted(out, key=lambda r: -r[2])
+
+
 def country_names() -> list[tuple[str, str]]:
     """English names of every ISO 3166 country (CLDR, via Babel) with their alpha-3 codes."""
     from babel import Locale
@@ -98,6 +142,12 @@ def main() -> None:
     write(args.out / "titles.tsv", [(t, n) for t, n in titles.most_common() if n >= keep])
     write(args.out / "first_names.tsv", [(t, n) for t, n in first_names.most_common() if n >= keep])
     write(args.out / "countries.tsv", country_names())
+    data = ROOT / "readouts" / "extract" / "data"
+    read = lambda name: dict(ln.split("\t")[:2] for ln in (data / name).read_text(encoding="utf-8").splitlines()
+                             if ln.strip() and not ln.startswith("#"))  # noqa: E731
+    cities, officials = mine_places(args.corpus, read("countries.tsv"), read("demonyms.tsv"))
+    write(args.out / "cities.tsv", dominant(cities, keep))
+    write(args.out / "officials.tsv", dominant(officials, keep))
     print(f"{args.out}: {len(agencies)} agency, {len(titles)} title, {len(first_names)} first-name candidates")
 
 

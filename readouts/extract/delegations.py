@@ -8,6 +8,7 @@ attended" sentences right after one of those. A delegation with no named member 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -17,9 +18,13 @@ from readouts.extract.marks import Marks
 PRESENTS = re.compile(
     r"\bdelegation\b[^.;:]{0,60}?\b(?:was|were|is|are|will be|has been)\s+(?:made up of|composed of|comprised of|"
     r"formed by|integrated by|led by|headed by|represented by|comprising|including|chaired by)"
-    r"|\bdelegation\b\s+(?:included|includes|comprised|consisted of|consists of|led by|headed by|includ)", re.IGNORECASE)
+    r"|\bdelegation\b[^.;:]{0,60}?\b(?:will|would|also|to)\s+(?:include|comprise|consist of)\b"
+    r"|\bdelegation\b\s*[–—,]?\s*(?:also\s+)?(?:included|includes|include|comprised|consisted of|consists of|"
+    r"led by|headed by|co-led by)", re.IGNORECASE)
 LEADS = re.compile(r"\b(?:will lead|led|leads|is leading|will head|headed|heads)\s+(?:the|a|an|his|her)\s+"
                    r"(?:[\w.’'\-]+\s+){0,3}?delegation\b", re.IGNORECASE)
+LED = re.compile(r"\b(?:led|headed|chaired|co-led)\s+by\b", re.IGNORECASE)
+TRAVELS = re.compile(r"\b(?:will|to)\s+(?:travel|lead|visit)\b|\btravels\s+to\b", re.IGNORECASE)
 MEMBERS_HEADER = re.compile(r"^[ \t]*Members? of the (?:[\w.]+ ){0,2}Delegations?[ \t]*:", re.IGNORECASE | re.MULTILINE)
 ALSO_ATTENDED = re.compile(r"\balso (?:attended|participated|took part)\b", re.IGNORECASE)
 DOCUMENT_END = re.compile(r"^#{3}\s*$", re.MULTILINE)
@@ -43,13 +48,19 @@ def find(doc: Doc, marks: Marks, person_at_char: list[tuple[int, int, int]], hom
     """person_at_char: (start_char, end_char, cluster) of every person mention, in text order."""
     found: list[Delegation] = []
     last: Delegation | None = None
+    traveller: list[int] = []
     for sent in doc.sents:
         text = sent.text
         m = PRESENTS.search(text)
         if m:
             members = _between(person_at_char, sent.start_char + m.start(), sent.end_char)
+            if members and not LED.search(text):
+                members = traveller + members  # "X will travel to Y. The delegation will include Z."
             last = _side(found, _country_before(doc, marks, sent, m.start(), home), members, sent)
             continue
+        t = TRAVELS.search(text)
+        if t:
+            traveller = _between(person_at_char, sent.start_char, sent.start_char + t.start())[:2]
         m = LEADS.search(text)
         if m:
             members = _between(person_at_char, sent.start_char, sent.start_char + m.start())
@@ -64,7 +75,7 @@ def find(doc: Doc, marks: Marks, person_at_char: list[tuple[int, int, int]], hom
         stop = end.start() if end else len(doc.text)
         members = _between(person_at_char, m.end(), stop)
         _side(found, _presidential_country(doc.text, m.group(0), home), members, (m.start(), stop))
-    return [d for d in _merged(found) if d.members]
+    return [d for d in _merged(found, home, person_country) if d.members]
 
 
 def _between(person_at_char: list[tuple[int, int, int]], start: int, end: int) -> list[int]:
@@ -114,12 +125,19 @@ def _presidential_country(text: str, header: str, home: str | None) -> str | Non
     return home
 
 
-def _merged(found: list[Delegation]) -> list[Delegation]:
-    """Delegations of an unknown side join the only known side when there is just one."""
+def _merged(found: list[Delegation], home: str | None,
+            person_country: dict[int, str | None]) -> list[Delegation]:
+    """Delegations of an unknown side join the only known side when there is just one; with no
+    known side, the side is the one its members serve, else the issuing government's
+    ("The delegation will include ..." in a U.S. travel announcement)."""
     known = [d for d in found if d.country]
     unknown = [d for d in found if not d.country]
     if len(known) == 1:
         for d in unknown:
             known[0].add(d.members, d.evidence[0])
         return known
+    if not known:
+        for d in unknown:
+            sides = Counter(c for m in d.members if (c := person_country.get(m)))
+            d.country = sides.most_common(1)[0][0] if sides else home
     return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from readouts.extract import delegations, gazetteer, organizations, persons, positions
 from readouts.extract.gazetteer import NGO_KINDS
@@ -42,19 +42,19 @@ def fill(record: Record, doc: Doc) -> None:
     mentions = sorted((doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), k)
                       for k, c in enumerate(clusters) for m in c.mentions if m.start not in orgs.at)
     dels = delegations.find(doc, marks, mentions, home, dict(enumerate(countries)))
+    undecided: set[int] = set()  # leaders with no evidence of their state: null beats a guess
     for k, f in enumerate(found):
-        if countries[k] is None and home:
-            if any(x.title.lower() in gaz.home_titles for x in f):
-                countries[k] = home
-            elif _foreign_title(marks, f, home):
-                countries[k] = _nearest_other(doc, marks, clusters[k], home) or foreign
+        if countries[k] is None and home and not _ngo(orgs, f):
+            countries[k] = _country_by_title(doc, marks, clusters[k], f, home, foreign)
+            if countries[k] is None and _leader(gaz, f):
+                undecided.add(k)
     for d in dels:
         for k in d.members:
             if countries[k] is None and d.country and not _ngo(orgs, found[k]):
                 countries[k] = d.country
     _inherit_in_lists(doc, clusters, countries, found, orgs)
     for k, c in enumerate(clusters):
-        if countries[k] is None and not _ngo(orgs, found[k]):
+        if countries[k] is None and not _ngo(orgs, found[k]) and k not in undecided:
             countries[k] = _contextual_country(doc, marks, c, found[k], home, foreign)
 
     record.organizations = [_organization(e, org_ids[e.key], doc) for e in org_list]
@@ -110,6 +110,72 @@ def _explicit_country(doc: Doc, marks: Marks, orgs: OrgTable, c: Cluster, found:
         implied = marks.gaz.implied_country.get(f.title.lower())
         if implied:
             return implied
+    return None
+
+
+def _country_by_title(doc: Doc, marks: Marks, c: Cluster, found: list[Found], home: str,
+                      foreign: str | None) -> str | None:
+    gaz = marks.gaz
+    titles = [f.title.lower() for f in found]
+    if any(t == h or t.startswith(h + " ") and " " in h for t in titles for h in gaz.home_titles):
+        return home
+    known = _known_official(gaz, c)
+    if known:
+        return known
+    if _foreign_title(marks, found, home):
+        return _where(doc, marks, c, home) or _nearest_other(doc, marks, c, home) or foreign
+    if _leader(gaz, found):
+        return _where(doc, marks, c, home) or _nearest_other(doc, marks, c, home) or _sole_foreign(marks, home)
+    return None
+
+
+def _leader(gaz: gazetteer.Gazetteer, found: list[Found]) -> bool:
+    return any(f.title.lower() in gaz.leader_titles for f in found)
+
+
+def _known_official(gaz: gazetteer.Gazetteer, c: Cluster) -> str | None:
+    """ "President Putin": a head of state the corpus names with his country (data/officials.tsv)."""
+    words = c.name.replace(",", " ").split()
+    words = [w for w in words if w not in ("Jr.", "Jr", "Sr.", "II", "III")]
+    return gaz.officials.get(words[-1]) if words else None
+
+
+def _sole_foreign(marks: Marks, home: str) -> str | None:
+    others = {p.country for p in marks.places if p.country != home}
+    return next(iter(others)) if len(others) == 1 else None
+
+
+def _where(doc: Doc, marks: Marks, c: Cluster, home: str | None) -> str | None:
+    """The foreign state where the sentence naming this person happens: "In Cairo, the Secretary will
+    meet with President Al Sisi", "… in San Salvador", or the place the paragraph's travel goes to."""
+    sent = doc[c.mentions[0].start].sent
+    for _ in range(4):
+        where = _setting(doc, marks, sent)
+        if where is not None:
+            return where if where != home else None
+        if sent.start == 0 or "\n\n" in doc[sent.start - 1].whitespace_ + doc[sent.start - 1].text:
+            return None
+        sent = doc[sent.start - 1].sent
+    return None
+
+
+def _setting(doc: Doc, marks: Marks, sent: Span) -> str | None:
+    words = [t for t in sent if not t.is_space]
+    for i, t in enumerate(words[:4]):
+        if t.lower_ == "in" and i + 1 < len(words):
+            place = marks.place_at.get(words[i + 1].i) or marks.city_at.get(words[i + 1].i)
+            if place is not None:
+                return place.country
+    for t in sent:
+        city = marks.city_at.get(t.i)
+        if city is not None and t.i > 0 and doc[t.i - 1].lower_ in ("in", "to"):
+            return city.country
+    for t in sent:
+        if t.lower_ in ("travel", "travels", "visit", "visits", "trip") and t.i + 2 < len(doc):
+            j = t.i + 1 if doc[t.i + 1].lower_ != "to" else t.i + 2
+            place = marks.place_at.get(j) or marks.city_at.get(j)
+            if place is not None and not place.demonym:
+                return place.country
     return None
 
 

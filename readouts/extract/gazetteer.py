@@ -1,7 +1,7 @@
 """The curated word lists under ``data/`` and the spaCy matchers built from them, loaded once.
 
 Data files (grown from the corpus by ``scripts/grow_gazetteers.py``, then curated by hand):
-countries.tsv, demonyms.tsv (name -> ISO alpha-3), honorifics.txt, first_names.txt, not_name_words.txt,
+countries.tsv, demonyms.tsv, cities.tsv, officials.tsv (name -> ISO alpha-3), honorifics.txt, first_names.txt, not_name_words.txt,
 titles.yaml (title heads and modifiers), agencies.yaml (named bodies with acronym, country, kind).
 """
 from __future__ import annotations
@@ -46,6 +46,9 @@ class Gazetteer:
     ranks: frozenset[str]
     never_held_by: dict[str, frozenset[str]]
     agencies: dict[str, Agency]
+    cities: dict[str, str] = field(default_factory=dict)
+    officials: dict[str, str] = field(default_factory=dict)  # surname -> country
+    leader_titles: frozenset[str] = frozenset()
     matchers: dict[int, Matchers] = field(default_factory=dict)
 
     def matchers_for(self, vocab: Vocab) -> Matchers:
@@ -66,6 +69,7 @@ class Matchers:
     places: PhraseMatcher  # country names and demonyms (case-sensitive)
     honorifics: PhraseMatcher
     titles: PhraseMatcher  # title heads, case-insensitive
+    cities: PhraseMatcher  # city names (case-sensitive)
 
     @classmethod
     def build(cls, gaz: Gazetteer, vocab: Vocab) -> Matchers:
@@ -93,6 +97,7 @@ class Matchers:
             places=phrase("ORTH", places),
             honorifics=phrase("ORTH", {"HON": sorted(gaz.honorifics)}),
             titles=phrase("LOWER", {"TITLE": sorted(gaz.title_heads)}),
+            cities=phrase("ORTH", {"city:" + k: [k] for k in gaz.cities}),
         )
 
 
@@ -141,4 +146,7 @@ def load() -> Gazetteer:
         ranks=frozenset(t.lower() for t in titles.get("ranks") or ()),
         never_held_by={k: frozenset(t.lower() for t in v) for k, v in (titles.get("never_held_by") or {}).items()},
         agencies=_agencies(agencies),
+        cities=_tsv("cities.tsv"),
+        officials=_tsv("officials.tsv"),
+        leader_titles=frozenset(t.lower() for t in titles.get("leader_titles") or ()),
     )

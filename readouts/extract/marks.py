@@ -35,6 +35,7 @@ class Marks:
     place_at: dict[int, Place]
     places: list[Place]
     agency_spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, agency key)
+    city_at: dict[int, Place] = field(default_factory=dict)  # "Cairo", "San Salvador": where, not who
     org_tokens: set[int] = field(default_factory=set)  # filled once bodies are known
 
     @classmethod
@@ -57,7 +58,12 @@ class Marks:
         place_at = {i: p for p in places for i in range(p.start, p.end)}
         agencies = [(s, e, doc.vocab.strings[k]) for k, s, e in
                     _longest(list(m.agency_names(doc)) + list(m.agency_acronyms(doc)))]
-        return cls(doc, gaz, title, honorific, place_at, places, agencies)
+        city_at = {}
+        for match_id, s, e in _longest(m.cities(doc)):
+            if s not in place_at:
+                city = Place(s, e, gaz.cities[doc.vocab.strings[match_id].partition(":")[2]], False)
+                city_at.update((i, city) for i in range(s, e))
+        return cls(doc, gaz, title, honorific, place_at, places, agencies, city_at=city_at)
 
     def is_title_word(self, tok: Token) -> bool:
         return self.title[tok.i] or tok.lower_ in self.gaz.title_modifiers and tok.is_title
@@ -69,7 +75,7 @@ class Marks:
             return False
         if text.isupper() and len(text) > 1 and not (len(text) == 2 and text.endswith(".")):
             return False  # acronyms (NSC, DHS); initials like "J." pass
-        if self.title[tok.i] or self.honorific[tok.i] or tok.i in self.place_at:
+        if self.title[tok.i] or self.honorific[tok.i] or tok.i in self.place_at or tok.i in self.city_at:
             return False
         low = tok.lower_
         return (low not in NOT_NAME_WORDS and low not in self.gaz.title_words and low not in ORG_HEADS
