@@ -292,6 +292,25 @@ def _countries(m: Mention, doc: Doc, out: _Parties) -> None:
             and head.head.tag_ in ("NNS", "NNPS") and head.head.ent_type_ != "PERSON")
         if side and code not in out.countries:
             out.countries.append(code)
+    for code in _unnamed_sides(m, doc, lex):
+        if code not in out.countries:
+            out.countries.append(code)
+
+
+def _unnamed_sides(m: Mention, doc: Doc, lex: Triggers) -> list[str]:
+    """ "U.S. and Indian officials met": sides named by an adjective on a plural party word, no one by name."""
+    out = []
+    a, b = m.scope
+    for tok in doc[a:b]:
+        if (tok.tag_ in ("NNS", "NNPS") and tok.lemma_.lower() in lex.party_words and m.in_scope(tok.i)
+                and not any(t.ent_type_ == "PERSON" for t in tok.subtree)):
+            for mod in tok.children:
+                if mod.dep_ in ("amod", "compound", "nmod"):
+                    for t in [mod, *mod.conjuncts]:
+                        code = country_code(t.text)
+                        if code and code not in out:
+                            out.append(code)
+    return out
 
 
 def _country_spans(m: Mention, doc: Doc) -> list[Span]:
@@ -391,6 +410,8 @@ def _drafts_for(m: Mention, parties: _Parties, idx: _Index, record: Record, doc:
     if dests:  # a city the tagger took for a person ("Yerevan") is where, not who
         inside = {pid for pid in parties.persons for start, x in idx.persons_in(dests[0].start, dests[-1].end) if x == pid}
         parties = replace(parties, persons=[x for x in parties.persons if x not in inside])
+    if m.type == "visit" and not dests and place is None and m.trigger.lemma_.lower() == "delegation":
+        return []  # "led the delegation, which met with …": no trip said
     out = []
     for p in dests or [place]:
         d = Draft(type=m.type, status=status, sents=[m.sent], date=date, place=p, multilateral=m.multilateral,

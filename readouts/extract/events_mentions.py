@@ -122,7 +122,7 @@ def _verb_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
         ok = bool(objs) or bool(_preps(tok, {"with"})) or any(
             s.tag_ in ("NNS", "NNPS") or list(s.conjuncts) or s.lower_ in ("they", "we") for s in subj)
     elif needs == "place":
-        ok = any(_has_place_after(p) for p in _preps(tok, {"to", "in", "at"}))
+        ok = any(_has_place_after(p) for p in _preps(tok, {"to", "in", "at", "for"}))
     elif needs == "person":  # "will host Prime Minister Ardern", "welcomed President X to the White House"
         if any((lex.nouns.get(o.lower_) or lex.nouns.get(o.lemma_.lower())) for o in objs):
             return None  # "hosted a summit": the summit is the event

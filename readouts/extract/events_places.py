@@ -43,6 +43,8 @@ def _outer(ent: Span) -> bool:
 
 def _gap_is_comma(doc: Doc, a: Span, b: Span) -> bool:
     gap = [t.lower_ for t in doc[a.end:b.start]]
+    if b.end < len(doc) and doc[b.end].pos_ in ("NOUN", "PROPN") and doc[b.end].ent_type_ == "":
+        return False  # "In The Hague, the U.S. delegation will …": the country names the delegation
     return bool(gap) and gap[0] == "," and all(w in {",", "the"} for w in gap)
 
 
@@ -77,7 +79,7 @@ def list_after(doc: Doc, start: int, stop: int) -> list[Place]:
             found.append(ents[i])
             i = ents[i].end
             continue
-        if i in others and found and _before_country(doc, others[i].end, stop):
+        if i in others and _before_country(doc, others[i].end, stop):
             found.append(others[i])  # "…; and Yerevan, Armenia" with Yerevan mistagged
             i = others[i].end
             continue
