@@ -41,6 +41,7 @@ class Position(_Model):
     title: str
     organization: str | None = None
     country: str | None = None
+    evidence: list[Span] = Field(default_factory=list)  # where the text states the title (optional extra)
 
 
 class Person(_Model):
