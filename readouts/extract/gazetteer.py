@@ -49,6 +49,7 @@ class Gazetteer:
     cities: dict[str, str] = field(default_factory=dict)
     officials: dict[str, str] = field(default_factory=dict)  # surname -> country
     leader_titles: frozenset[str] = frozenset()
+    not_bodies: frozenset[str] = frozenset()
     matchers: dict[int, Matchers] = field(default_factory=dict)
 
     def matchers_for(self, vocab: Vocab) -> Matchers:
@@ -148,5 +149,6 @@ def load() -> Gazetteer:
         agencies=_agencies(agencies),
         cities=_tsv("cities.tsv"),
         officials=_tsv("officials.tsv"),
+        not_bodies=frozenset(_lines("not_bodies.txt")),
         leader_titles=frozenset(t.lower() for t in titles.get("leader_titles") or ()),
     )

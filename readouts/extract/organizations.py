@@ -6,6 +6,7 @@ Whole governments and countries ("the Government of Mexico"), job titles mistake
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -27,6 +28,8 @@ KIND_BY_HEAD = {
     "house": "legislature", "committee": "legislature", "institute": "think_tank", "center": "think_tank",
     "centre": "think_tank", "foundation": "ngo", "society": "ngo", "association": "ngo", "party": "party",
     "university": "other", "bank": "other", "union": "international", "organization": "international",
+    "agency": "agency", "administration": "agency", "bureau": "agency", "office": "agency", "service": "agency",
+    "commission": "agency", "authority": "agency", "command": "agency", "force": "agency", "corporation": "company",
 }
 
 
@@ -147,7 +150,7 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
     while s < e and (doc[s].lower_ in DETERMINERS or doc[s].is_punct):
         s += 1
     for i in range(s, e):
-        if doc[i].text == "(":
+        if doc[i].text == "(" or "\n" in doc[i].text or i > s and "\n" in doc[i - 1].whitespace_:
             e = i
             break
     while e > s and (doc[e - 1].is_punct or doc[e - 1].lower_ in ("’s", "'s", "s", "of", "for", "and", "the", "on")):
@@ -176,6 +179,8 @@ def _acceptable(doc: Doc, marks: Marks, span: Span) -> bool:
     words = [t for t in span if not t.is_punct]
     if not words or not span[0].text[0].isupper():
         return False
+    if span.text.lower() in marks.gaz.not_bodies:
+        return False  # "White House", "Indo-Pacific": a building, a region
     if any(t.lower_ in NOT_BODY_WORDS or marks.honorific[t.i] for t in span):
         return False  # events, relationships and documents are not bodies
     if any("-" in t.text and any(marks.gaz.country_of(p) for p in t.text.split("-")) for t in span) or any(
@@ -189,8 +194,10 @@ def _acceptable(doc: Doc, marks: Marks, span: Span) -> bool:
         return False  # "Advisor", "Senior Migration Advisor"
     has_head = _has_head(span)
     acronym = len(words) == 1 and _looks_acronym(words[0].text)
-    if len(words) == 1 and not acronym:
-        return False  # "Alliance", "Customs": a lone capitalised word
+    if len(words) == 1 and not (acronym and len(words[0]) >= 3):
+        return False  # "Alliance", "Customs": a lone capitalised word; "TX", "ED": too short to tell
+    if len(words) >= 2 and not has_head:
+        return False  # "Build Back Better World", "Call to Action": programmes and slogans
     in_title = _inside_title(doc, marks, span.start)
     if in_title and any(t.lower_ in SUB_UNIT_HEADS for t in span):
         return False  # "head of the North America Unit": part of the title
@@ -263,11 +270,15 @@ def _looks_acronym(text: str) -> bool:
 
 
 def _initials_fit(acronym: str, span: Span) -> bool:
-    """The acronym's capitals appear, in order, among the initials of the long form (or it is foreign)."""
+    """The acronym's capitals appear, in order, among the initials of the long form; or it is built
+    from word beginnings ("SOUTHCOM"); or a Spanish/French acronym uses the same initials reordered
+    ("INM" for National Institute of Migration)."""
     initials = [t.text[0].upper() for t in span if t.text[:1].isupper()]
     letters = [c for c in acronym if c.isupper()]
+    if _from_prefixes(acronym.lower(), [t.text.lower().replace(".", "") for t in span if t.text[:1].isalnum()]):
+        return True
     if not initials or letters[0] != initials[0]:
-        return len(initials) >= 3 and letters[0] in initials  # a Spanish/French acronym reorders words
+        return len(initials) >= 3 and all(letters.count(c) <= initials.count(c) for c in set(letters))
     k = 0
     for c in letters:
         while k < len(initials) and initials[k] != c:
@@ -276,6 +287,20 @@ def _initials_fit(acronym: str, span: Span) -> bool:
             return False
         k += 1
     return True
+
+
+def _from_prefixes(acronym: str, words: list[str]) -> bool:
+    """Is the acronym a run of word beginnings, in order, of the long form ("south"+"com")?"""
+    @lru_cache(maxsize=None)
+    def fits(i: int, j: int) -> bool:
+        if i == len(acronym):
+            return True
+        if j == len(words):
+            return False
+        w = words[j]
+        return any(fits(i + k, j + 1) for k in range(len(w), 0, -1) if acronym.startswith(w[:k], i)) \
+            or fits(i, j + 1)
+    return len(acronym) >= 4 and fits(0, 0)
 
 
 def _merge(table: OrgTable, source: str, target: str) -> None:
