@@ -149,6 +149,7 @@ def fill(record: Record, doc: Doc) -> None:
             last_sent_of[id(d)] = si
             if d.status != "referenced":
                 main = d
+    drafts = _merge_country_and_city_visits(drafts)
     _borrow_places(drafts)
     record.events = [_event(i, d, record) for i, d in enumerate(drafts, 1)]
 
@@ -164,8 +165,7 @@ def _parties(m: Mention, idx: _Index, lex: Triggers, drafts: list[Draft], main: 
         tok = idx.token(start)
         if tok is not None and m.in_scope(tok.i) and pid not in out.persons and not _honoree(tok, lex):
             out.persons.append(pid)
-    subj = [c for c in m.anchor.children if c.dep_ in ("nsubj", "nsubjpass")] if m.anchored else \
-        [c for c in m.trigger.children if c.dep_ == "poss"]
+    subj = _subjects(m)
     for start, pid in idx.persons_in(ca, cb):
         tok = idx.token(start)
         if tok is not None and pid in out.persons and any(s.left_edge.i <= tok.i <= s.right_edge.i for s in subj):
@@ -187,6 +187,20 @@ def _parties(m: Mention, idx: _Index, lex: Triggers, drafts: list[Draft], main: 
     _two_countries(m, out, lex, drafts, idx.record)
     _drop_represented_countries(out, idx.record)
     return out
+
+
+def _subjects(m: Mention) -> list[Token]:
+    """Who does it: the verb's subject, or that of the verb it serves ("the Secretary will travel to Paris
+    … to attend the meeting"); a noun's possessor ("his visit")."""
+    if not m.anchored:
+        return [c for c in m.trigger.children if c.dep_ == "poss"]
+    verb = m.anchor
+    for _ in range(3):
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj or verb.dep_ not in ("xcomp", "advcl", "conj") or verb.head is verb:
+            return subj
+        verb = verb.head
+    return []
 
 
 def _honoree(tok: Token, lex: Triggers) -> bool:
@@ -328,8 +342,7 @@ def _stand_ins(m: Mention, out: _Parties, lex: Triggers, main: Draft | None) -> 
     """ "They met again", "The Secretary also met with …": the parties of the event before."""
     if main is None:
         return
-    subj = [c for c in m.anchor.children if c.dep_ in ("nsubj", "nsubjpass")] if m.anchored else \
-        [c for c in m.trigger.children if c.dep_ == "poss"]
+    subj = _subjects(m)
     for s in subj:
         if any(t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in s.subtree):
             continue
@@ -476,8 +489,9 @@ def _duplicate(d: Draft, drafts: list[Draft]) -> Draft | None:
         if o.type != d.type or o.status != d.status:
             continue
         a, b = o.parties(), d.parties()
-        if not a or len(a & b) / len(a | b) < 0.5:
-            continue
+        same_sentence = any(s.start == d.sents[0].start for s in o.sents) and a == b
+        if not same_sentence and (len(a & b) < 2 or len(a & b) / len(a | b) < 0.5):
+            continue  # one shared party is the actor's next engagement, not the same one
         if o.date and d.date and o.date != d.date:
             continue
         if o.place and d.place and not _same_place(o.place.text, d.place.text):
@@ -542,15 +556,45 @@ def _by_sentence(indices: list[int], starts: list[int]) -> dict[int, list[int]]:
     return out
 
 
-def _borrow_places(drafts: list[Draft]) -> None:
-    """Meetings held during the document's one trip take its place ("the delegation's visit to Washington")."""
-    trips = [d for d in drafts if d.type == "visit" and d.status == "happened" and d.place]
-    if not trips or not all(_same_place(t.place.text, trips[0].place.text) for t in trips if t.place):
-        return
-    trip = trips[0]
+def _merge_country_and_city_visits(drafts: list[Draft]) -> list[Draft]:
+    """ "will travel to Germany and France …" then "On May 14, the Secretary will travel to Berlin": one
+    visit per destination, when the document itself places the city in the country ("Berlin, Germany")."""
+    visits = [d for d in drafts if d.type == "visit" and d.place]
+    in_country = {_words(d.place.text)[0]: d.place.country for d in visits if d.place and "," in d.place.text
+                  and d.place.country}
     for d in drafts:
-        if d.place is None and d.type == "meeting" and d.status == "happened":
-            d.place = trip.place
+        if d.place and "," in d.place.text and d.place.country:
+            in_country.setdefault(_words(d.place.text)[0], d.place.country)
+    gone: set[int] = set()
+    for c in visits:
+        if not (c.place and c.place.is_country):
+            continue
+        for city in visits:
+            if city is c or id(city) in gone or not city.place or city.place.is_country or city.status != c.status:
+                continue
+            if in_country.get(_words(city.place.text)[0]) == c.place.country and set(c.persons) <= set(city.persons):
+                if "," not in city.place.text:
+                    city.place = Place(city.place.start, city.place.end, f"{city.place.text}, {c.place.text}",
+                                       c.place.country)
+                city.date = city.date or c.date
+                for s in c.sents:
+                    city.add_sent(s)
+                gone.add(id(c))
+                break
+    return [d for d in drafts if id(d) not in gone]
+
+
+def _borrow_places(drafts: list[Draft]) -> None:
+    """Meetings held (or to be held) during the document's one trip take its place ("the delegation's
+    visit to Washington", "will travel to Santiago … will also meet with civil society")."""
+    for status in ("happened", "planned"):
+        trips = [d for d in drafts if d.type == "visit" and d.status == status and d.place]
+        if not trips or not all(_same_place(t.place.text, trips[0].place.text) for t in trips if t.place):
+            continue
+        trip = trips[0]
+        for d in drafts:
+            if d.place is None and d.type == "meeting" and d.status == status:
+                d.place = trip.place
 
 
 # ---- when and where ---------------------------------------------------------------------------
@@ -584,7 +628,7 @@ def _destinations(m: Mention, doc: Doc) -> list[Place]:
                 got = events_places.list_after(doc, p.i + 1, b)
                 if got:
                     return got
-        if h.lemma_.lower() == "visit" and h.pos_ == "VERB":
+        if h.lemma_.lower() in ("visit", "tour") and h.pos_ == "VERB":
             for o in h.children:
                 if o.dep_ == "dobj":
                     got = events_places.list_after(doc, o.left_edge.i, b)
@@ -617,7 +661,8 @@ def _place(m: Mention, doc: Doc) -> Place | None:
     for p in preps:
         head = p.head
         party = head.pos_ == "PROPN" or head.lemma_.lower() in triggers().party_words or head.lower_ in triggers().party_words
-        if head.i not in own and (m.type == "call" or head.pos_ in ("VERB", "AUX") or not party):
+        event_noun = head.lower_ in triggers().nouns or head.lemma_.lower() in triggers().nouns
+        if head.i not in own and not event_noun and (m.type == "call" or head.pos_ in ("VERB", "AUX") or not party):
             continue  # "the case of a journalist detained in Burma", "the situation in Ukraine"
         got = events_places.list_after(doc, p.i + 1, b)
         if got:

@@ -120,7 +120,10 @@ def _verb_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
             return _attend(tok, objs, lex, sent)
         subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
         ok = bool(objs) or bool(_preps(tok, {"with"})) or any(
-            s.tag_ in ("NNS", "NNPS") or list(s.conjuncts) or s.lower_ in ("they", "we") for s in subj)
+            s.tag_ in ("NNS", "NNPS") or list(s.conjuncts) or s.lower_ in ("they", "we") or
+            len({t.ent_iob_ + str(t.i) for t in s.subtree if t.ent_type_ in ("PERSON", "GPE", "ORG", "NORP")
+                 and t.ent_iob_ == "B"}) >= 2  # "Johnson, Biden and Morrison met"
+            for s in subj)
     elif needs == "place":
         ok = any(_has_place_after(p) for p in _preps(tok, {"to", "in", "at", "for"}))
     elif needs == "person":  # "will host Prime Minister Ardern", "welcomed President X to the White House"
@@ -260,6 +263,9 @@ def _status(m: Mention, lex: Triggers) -> str | None:
             return None
     if not m.anchored:
         return _noun_status(m, lex)
+    if (anchor is not m.trigger and any(c.dep_ == "aux" and c.lower_ == "to" for c in anchor.children)
+            and anchor.head.lemma_.lower() not in lex.verbs and anchor.head.lemma_.lower() not in lex.announce_verbs):
+        return None  # "Rau's initiative to launch a Security Dialogue": an aim, not an event
     return _verb_status(chain, lex)
 
 
