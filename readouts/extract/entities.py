@@ -70,6 +70,9 @@ def home_country(doc: Doc, marks: Marks, source: str | None) -> str | None:
     if any(m in head or m in doc.text[-200:] for m in US_MARKERS) or (source and any(
             m in source for m in US_MARKERS[-2:])):
         return "USA"
+    opening = head.lower()
+    if any(f"{t} " in opening for t in marks.gaz.home_titles if " of state" in t or t == "spokesperson"):
+        return "USA"  # "Under Secretary of State for Political Affairs Victoria Nuland will travel ..."
     counts = Counter(p.country for p in marks.places)
     return counts.most_common(1)[0][0] if counts else None
 
@@ -88,6 +91,19 @@ def _positions(doc: Doc, marks: Marks, orgs: OrgTable, c: Cluster, person_at: di
             if key not in seen:
                 seen.add(key)
                 out.append(f)
+    return _without_shorter(out)
+
+
+def _without_shorter(found: list[Found]) -> list[Found]:
+    """ "Secretary" beside "Secretary of State": the short form is the same office, said again."""
+    words = [f.title.lower().split() for f in found]
+    out = []
+    for i, f in enumerate(found):
+        longer = next((j for j, w in enumerate(words) if len(w) > len(words[i]) and w[:len(words[i])] == words[i]), None)
+        if longer is None:
+            out.append(f)
+        elif f.org and not found[longer].org:
+            found[longer].org = f.org
     return out
 
 
@@ -241,8 +257,8 @@ def _contextual_country(doc: Doc, marks: Marks, c: Cluster, found: list[Found], 
         if visited is not None:
             return next((p.country for p in marks.places if p.country != visited), None) \
                 if home == visited else home
-    if not found and foreign:
-        return foreign  # an untitled name in a release about another country is most often that country's
+    if not found:
+        return _where(doc, marks, c, home) or home  # an untitled name: where the sentence happens, else ours
     return home
 
 

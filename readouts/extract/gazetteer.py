@@ -15,7 +15,7 @@ from spacy.lang.en import English
 from spacy.matcher import PhraseMatcher
 from spacy.vocab import Vocab
 
-ORG_HEADS = frozenset(["department", "ministry", "office", "bureau", "agency", "council", "commission", "institute", "administration", "secretariat", "service", "corporation", "center", "centre", "foundation", "fund", "bank", "organization", "organisation", "authority", "embassy", "consulate", "section", "parliament", "assembly", "committee", "program", "programme", "force", "command", "board", "directorate", "union", "alliance", "forum", "group", "university", "school", "college", "court", "congress", "senate", "house", "mission", "unit", "division", "cabinet", "party", "association", "society", "coalition", "network", "partnership"])
+ORG_HEADS = frozenset(["department", "ministry", "office", "bureau", "agency", "council", "commission", "institute", "administration", "secretariat", "service", "corporation", "center", "centre", "foundation", "fund", "bank", "organization", "organisation", "authority", "embassy", "consulate", "section", "parliament", "assembly", "committee", "program", "programme", "force", "command", "board", "directorate", "union", "alliance", "forum", "group", "university", "school", "college", "court", "congress", "senate", "house", "mission", "unit", "division", "cabinet", "party", "association", "society", "coalition", "network", "partnership", "church", "institution", "academy", "museum"])
 SUB_UNIT_HEADS = frozenset({"unit", "section", "division", "branch", "desk", "directorate"})
 NGO_KINDS = frozenset({"ngo", "think_tank", "international", "company"})
 

@@ -253,8 +253,8 @@ def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | No
             org = org or orgs.at[i]
             e = j - 1
             break
-    # "of France" at the end
-    if e - s > 2:
+    # "of France" at the end, but not the state an ambassador is sent to ("Ambassador to the Republic of Korea")
+    if e - s > 2 and not any(t.lower_ == "to" for t in doc[s:e]):
         p = marks.place_at.get(e - 1)
         if p is not None and not p.demonym and p.end == e:
             j = p.start - (1 if doc[p.start - 1].lower_ == "the" else 0)
