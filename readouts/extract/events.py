@@ -490,7 +490,9 @@ def _duplicate(d: Draft, drafts: list[Draft]) -> Draft | None:
             continue
         a, b = o.parties(), d.parties()
         same_sentence = any(s.start == d.sents[0].start for s in o.sents) and a == b
-        if not same_sentence and (len(a & b) < 2 or len(a & b) / len(a | b) < 0.5):
+        same_trip = (d.type == "visit" and o.place is not None and d.place is not None and bool(a & b)
+                     and (a <= b or b <= a) and _same_place(o.place.text, d.place.text))
+        if not (same_sentence or same_trip) and (len(a & b) < 2 or len(a & b) / len(a | b) < 0.5):
             continue  # one shared party is the actor's next engagement, not the same one
         if o.date and d.date and o.date != d.date:
             continue

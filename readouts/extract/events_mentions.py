@@ -20,6 +20,7 @@ FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 DOUBT_AUX = {"could", "might", "may", "should"}
 CONDITION_MARKS = {"if", "unless", "whether"}
 PAST_MARKS = {"since", "after"}
+TIME_FRAMES = {"following", "after", "before", "since", "ahead"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 POSSESSIVE = {"his", "her", "their", "its", "our", "my", "your"}
 PLACE_ENTS = {"GPE", "LOC", "FAC"}
@@ -351,6 +352,8 @@ def _cut_holes(ms: list[Mention], lex: Triggers) -> None:
         if m.anchored:
             for c in m.anchor.children:  # "As you saw from the White House, the Secretary will travel …"
                 if c.dep_ == "advcl" and c.lemma_.lower() in lex.reporting_verbs:
+                    m.holes.append((c.left_edge.i, c.right_edge.i + 1))
+                if c.dep_ == "prep" and c.lower_ in TIME_FRAMES:  # "Following President Biden's travel to Brussels, …"
                     m.holes.append((c.left_edge.i, c.right_edge.i + 1))
             for a in [m.anchor, *m.anchor.ancestors]:
                 if a is not m.anchor and a.lemma_.lower() in lex.reporting_verbs:
