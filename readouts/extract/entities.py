@@ -66,8 +66,9 @@ def fill(record: Record, doc: Doc) -> None:
 
 def home_country(doc: Doc, marks: Marks, source: str | None) -> str | None:
     """The government that issued the document: U.S. bylines, else the most named country."""
-    head = doc.text[:400]
-    if any(m in head or m in doc.text[-200:] for m in US_MARKERS) or (source and any(
+    text = doc.text  # built from the tokens on every access: read it once
+    head, tail = text[:400], text[-200:]
+    if any(m in head or m in tail for m in US_MARKERS) or (source and any(
             m in source for m in US_MARKERS[-2:])):
         return "USA"
     opening = head.lower()
