@@ -112,6 +112,8 @@ def _tail_run(doc: Doc, marks: Marks, i: int) -> tuple[int, int] | None:
     while e < n and e - i < 12 and (doc[e].is_title or doc[e].lower_ in TAIL_LINKS) \
             and "\n" not in doc[e - 1].whitespace_:
         e += 1
+    if any(t.lower_ in ORG_HEADS for t in doc[i:e]):
+        return None  # "CEO of the National Coalition on Black Civic Participation": a body, no name
     s = e
     while s > i and marks.name_like(doc[s - 1]):
         s -= 1
@@ -157,8 +159,8 @@ def _repair(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
     s = _grow_left(doc, marks, s)
     e = _grow_right(doc, marks, e)
     s = _after_title_tail(doc, marks, s, e)
-    if e - s > MAX_NAME_TOKENS:
-        return None
+    if e - s > MAX_NAME_TOKENS or len(doc[e - 1].text) == 2 and doc[e - 1].text.endswith("."):
+        return None  # too long, or "The John D. and Catherine T. MacArthur Foundation"
     if e < len(doc) and doc[e].lower_ in ORG_HEADS and doc[e].is_title:
         return None  # "Biden-Harris Administration", "Carter Center"
     if any(not (marks.name_like(t) or t.text in NAME_SUFFIXES or t.text in ("-", ",")
