@@ -11,6 +11,7 @@ starts.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -131,8 +132,7 @@ def fill(record: Record, doc: Doc) -> None:
                     target.add_parties(_parties(replace(m, anchored=True, holes=[]), idx, lex, drafts, main))
                 last_sent_of[id(target)] = si
                 continue
-            for d in _drafts_for(m, parties, idx, record, doc, si):
-                new_here.append(d)
+            new_here.extend(_drafts_for(m, parties, idx, record, doc, si))
         new_here = _merge_visits(new_here)
         for d in new_here:
             if not d.parties():
@@ -368,7 +368,8 @@ def _two_countries(m: Mention, out: _Parties, lex: Triggers, drafts: list[Draft]
         return
     seen: list[str] = []
     named = [c for d in drafts for c in d.countries]
-    named += [x.country for x in [*record.delegations, *record.persons] if x.country]
+    named += [d.country for d in record.delegations if d.country]
+    named += [p.country for p in record.persons if p.country]
     for c in named:
         if c not in seen:
             seen.append(c)
@@ -413,8 +414,9 @@ def _drafts_for(m: Mention, parties: _Parties, idx: _Index, record: Record, doc:
     base = record.document.date
     if status == "happened" and date and base and date > base and m.anchor.tag_ not in ("VBD", "VBN"):
         status = "planned"
-    if status == "planned" and date is None and m.anchored:
-        date = events_dates.resolve(_first_relative(m), base, future=True) if _first_relative(m) else None
+    word = _first_relative(m)
+    if status == "planned" and date is None and m.anchored and word:
+        date = events_dates.resolve(word, base, future=True)
     dests = _destinations(m, doc) if m.type == "visit" else []
     place = None if dests else _place(m, doc)
     if place is None and parties.beside is not None:
@@ -426,7 +428,7 @@ def _drafts_for(m: Mention, parties: _Parties, idx: _Index, record: Record, doc:
     if m.type == "visit" and not dests and place is None and m.trigger.lemma_.lower() == "delegation":
         return []  # "led the delegation, which met with …": no trip said
     out = []
-    for p in dests or [place]:
+    for p in dests or [place]:  # type: ignore[list-item]  # one event with no place at all
         d = Draft(type=m.type, status=status, sents=[m.sent], date=date, place=p, multilateral=m.multilateral,
                   same_sentence_key=si, actor=parties.actor or (parties.persons[0] if parties.persons else None))
         d.add_parties(parties)
@@ -537,7 +539,7 @@ def _sentences(doc: Doc) -> list[Span]:
     flags = doc.to_array([SENT_START]).reshape(-1)
     bounds = sorted({0, len(doc), *(int(i) for i in numpy.flatnonzero(flags == 1)), *cuts} - {len(doc) + 1})
     text = events_places.text_of(doc)
-    spans = [doc[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    spans = [doc[a:b] for a, b in itertools.pairwise(bounds) if b > a]
     return [s for s in spans if text[s.start_char:s.end_char].strip()]
 
 
@@ -545,9 +547,9 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
 
 def token_starts(doc: Doc) -> numpy.ndarray:
-    cached = doc.user_data.get(("readouts.events", "starts"))
+    cached = doc.user_data.get("readouts.events.starts")
     if cached is None:
-        cached = doc.user_data[("readouts.events", "starts")] = doc.to_array([IDX]).reshape(-1)
+        cached = doc.user_data["readouts.events.starts"] = doc.to_array([IDX]).reshape(-1)
     return cached  # type: ignore[no-any-return]
 
 
@@ -591,7 +593,8 @@ def _borrow_places(drafts: list[Draft]) -> None:
     visit to Washington", "will travel to Santiago … will also meet with civil society")."""
     for status in ("happened", "planned"):
         trips = [d for d in drafts if d.type == "visit" and d.status == status and d.place]
-        if not trips or not all(_same_place(t.place.text, trips[0].place.text) for t in trips if t.place):
+        first = trips[0].place if trips else None
+        if first is None or not all(_same_place(t.place.text, first.text) for t in trips if t.place):
             continue
         trip = trips[0]
         for d in drafts:

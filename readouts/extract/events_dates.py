@@ -14,11 +14,11 @@ import dateparser
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_RELATIVE = re.compile(r"\b(today|yesterday|tomorrow|tonight|this (?:morning|afternoon|evening))\b", re.I)
+_RELATIVE = re.compile(r"\b(today|yesterday|tomorrow|tonight|this (?:morning|afternoon|evening))\b", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*(?:[-–—]|to|and|through)\s*"
-                        rf"(?:(?:{_MONTHS})\.?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b)?(?:,?\s+(\d{{4}}))?", re.I)
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})\b(?:,?\s+(\d{{4}}))?", re.I)
-_WEEKDAY = re.compile(rf"\b(?:(last|next|this)\s+)?({_WEEKDAYS})\b", re.I)
+                        rf"(?:(?:{_MONTHS})\.?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b)?(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
+_WEEKDAY = re.compile(rf"\b(?:(last|next|this)\s+)?({_WEEKDAYS})\b", re.IGNORECASE)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 

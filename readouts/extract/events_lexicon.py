@@ -15,7 +15,7 @@ DATA = Path(__file__).parent / "data"
 def _load(name: str) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader reads the gazetteer 10x faster
     with (DATA / name).open(encoding="utf-8") as f:
-        return yaml.load(f, Loader=loader)  # noqa: S506 - a safe loader
+        return yaml.load(f, Loader=loader)
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Places:
 
 def _key(name: str) -> str:
     name = name.lower().replace("’", "'").strip()
-    return name[4:] if name.startswith("the ") else name
+    return name.removeprefix("the ")
 
 
 @lru_cache(maxsize=1)

@@ -188,9 +188,9 @@ def _noun_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
     if spec.get("needs_modifier"):
         if any(c.dep_ == "prep" and c.lower_ in ("for", "to") for c in tok.children):
             return None  # "calls for restraint", "a call to action"
-        if not mods & lex.call_modifiers and (anchor is None or tok.lower_ == "conversation"):
-            if not _determiner(tok) & DEFINITE:
-                return None
+        if (not mods & lex.call_modifiers and (anchor is None or tok.lower_ == "conversation")
+                and not _determiner(tok) & DEFINITE):
+            return None
     if spec.get("strength") == "weak" and anchor is None and not _acl_light(tok, lex):
         return None
     if anchor is None and not _determiner(tok) and not any(
@@ -346,17 +346,17 @@ def _cut_holes(ms: list[Mention], lex: Triggers) -> None:
                 a, b = o.scope
                 if not (a <= m.trigger.i < b):
                     m.holes.append((a, b))
-            elif m.anchored and o.anchor.i != m.anchor.i and m.anchor not in o.anchor.subtree:
-                if o.anchor.dep_ != "ROOT":
-                    m.holes.append((o.anchor.left_edge.i, o.anchor.right_edge.i + 1))
+            elif (m.anchored and o.anchor.i != m.anchor.i and m.anchor not in o.anchor.subtree
+                  and o.anchor.dep_ != "ROOT"):
+                m.holes.append((o.anchor.left_edge.i, o.anchor.right_edge.i + 1))
         if m.anchored:
             for c in m.anchor.children:  # "As you saw from the White House, the Secretary will travel …"
                 if c.dep_ == "advcl" and c.lemma_.lower() in lex.reporting_verbs:
                     m.holes.append((c.left_edge.i, c.right_edge.i + 1))
                 if c.dep_ == "prep" and c.lower_ in TIME_FRAMES:  # "Following President Biden's travel to Brussels, …"
                     m.holes.append((c.left_edge.i, c.right_edge.i + 1))
-            for a in [m.anchor, *m.anchor.ancestors]:
-                if a is not m.anchor and a.lemma_.lower() in lex.reporting_verbs:
-                    for s in a.children:
-                        if s.dep_ in ("nsubj", "nsubjpass"):
-                            m.holes.append((s.left_edge.i, s.right_edge.i + 1))
+            for up in m.anchor.ancestors:  # "Biden announced the delegation …": the announcer is no party
+                if up.lemma_.lower() in lex.reporting_verbs:
+                    for subj in up.children:
+                        if subj.dep_ in ("nsubj", "nsubjpass"):
+                            m.holes.append((subj.left_edge.i, subj.right_edge.i + 1))

@@ -1,9 +1,8 @@
 """Places named around an event: "in Manila, the Philippines", "to Tokyo, Jakarta and Manila"."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
@@ -11,10 +10,10 @@ from spacy.tokens import Doc, Span
 from readouts.extract.events_lexicon import country_code, places
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-_ENTS_KEY = ("readouts.events", "ents")
-_BY_START_KEY = ("readouts.events", "ents_by_start")
-_COUNTRIES_KEY = ("readouts.events", "countries")
-_TEXT_KEY = ("readouts.events", "text")
+_ENTS_KEY = "readouts.events.ents"
+_BY_START_KEY = "readouts.events.ents_by_start"
+_COUNTRIES_KEY = "readouts.events.countries"
+_TEXT_KEY = "readouts.events.text"
 _JOINERS = {",", ";", "and", "the", "&", "as", "well"}
 
 
@@ -32,7 +31,7 @@ class Place:
 
 def _is_region(name: str) -> bool:
     key = name.lower()
-    key = key[4:] if key.startswith("the ") else key
+    key = key.removeprefix("the ")
     return key in places().regions
 
 
