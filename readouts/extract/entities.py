@@ -85,13 +85,15 @@ def main_foreign_country(marks: Marks, home: str | None) -> str | None:
 
 def _positions(doc: Doc, marks: Marks, orgs: OrgTable, c: Cluster, person_at: dict[int, int]) -> list[Found]:
     out: list[Found] = []
-    seen: set[str] = set()
+    seen: dict[str, Found] = {}
     for m in c.mentions:
         for f in positions.titles_for(doc, marks, orgs, m, person_at):
             key = f.title.lower()
             if key not in seen:
-                seen.add(key)
+                seen[key] = f
                 out.append(f)
+            else:
+                seen[key].evidence.extend(span for span in f.evidence if span not in seen[key].evidence)
     return _without_shorter(out)
 
 
@@ -294,7 +296,8 @@ def _person(c: Cluster, pid: str, country: str | None, found: list[Found], orgs:
         if m.text != name and m.text not in aliases:
             aliases.append(m.text)
     pos = [Position(title=f.title, organization=org_ids.get(f.org) if f.org else None,
-                    country=f.country or _org_country(orgs, f) or country) for f in found]
+                    country=f.country or _org_country(orgs, f) or country, evidence=sorted(f.evidence))
+           for f in found]
     return Person(id=pid, name=name, aliases=aliases, country=country, positions=pos,
                   mentions=sorted(_span_chars(doc, m.start, m.end) for m in c.mentions))
 

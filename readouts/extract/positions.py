@@ -8,7 +8,7 @@ adjective, the organization it names at either end, and what is left is the titl
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
@@ -28,6 +28,7 @@ class Found:
     title: str
     org: str | None
     country: str | None
+    evidence: list[tuple[int, int]] = field(default_factory=list)  # character spans stating the title
 
 
 def titles_for(doc: Doc, marks: Marks, orgs: OrgTable, m: Mention, person_at: dict[int, int]) -> list[Found]:
@@ -223,6 +224,7 @@ def _tidy(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
 def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | None:
     country = None
     org = None
+    stated_end = e
     # country adjective or name in front: "Mexican", "U.S.", "Japan's" (unless it opens a body's name)
     place = marks.place_at.get(s)
     front = orgs.span_at(s)
@@ -231,6 +233,7 @@ def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | No
         s = place.end
         if s < e and doc[s].text in ("’s", "'s"):
             s += 1
+    stated_start = s
     # a body in front: "Department of Foreign Affairs Under Secretary", "the SRE's head of ..."
     span = orgs.span_at(s)
     if span is not None and span[0] == s and span[1] < e:
@@ -264,7 +267,8 @@ def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | No
     s, e = _strip_ends(doc, marks, s, e)
     if e <= s or not any(marks.title[i] for i in range(s, e)):
         return None
-    return Found(doc[s:e].text, org, country)
+    first, last = doc[min(s, stated_start)], doc[max(e, stated_end) - 1]
+    return Found(doc[s:e].text, org, country, [(first.idx, last.idx + len(last))])
 
 
 def _strip_ends(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int]:

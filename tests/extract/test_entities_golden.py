@@ -7,6 +7,7 @@ allowed); "only_positions" lists every title a person may have; names under "not
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -83,3 +84,15 @@ def test_mentions_quote_the_name(case):
         forms = {p.name, *p.aliases}
         for s, e in p.mentions:
             assert text[s:e] in forms, (p.name, text[s:e])
+
+
+def test_position_evidence_states_the_title(case):
+    _, record = case
+    text = record.document.text
+    for p in record.persons:
+        for pos in p.positions:
+            assert pos.evidence, (p.name, pos.title)
+            for s, e in pos.evidence:
+                assert 0 <= s < e <= len(text)
+                stated = set(re.findall(r"\w+", text[s:e].lower()))
+                assert set(re.findall(r"\w+", pos.title.lower())) <= stated, (p.name, pos.title, text[s:e])
