@@ -115,8 +115,12 @@ def fill(record: Record, doc: Doc) -> None:
     last_sent_of: dict[int, int] = {}  # id(draft) -> index of its last sentence
     sents = _sentences(doc)
     at = _by_sentence(candidates(doc), [s.start for s in sents])
+    going: dict[int, list[Place]] = {}  # sentence index -> where a trip said in it goes
     for si, sent in enumerate(sents):
         mentions = [m for m in find(sent, at.get(si, [])) if m.absorbed_by is None and m.status is not None]
+        for m in mentions:
+            if m.type == "visit" and m.status != "referenced":
+                going.setdefault(si, []).extend(p for p in _destinations(m, doc) if p.is_settlement)
         if not mentions:
             if main is not None and _elaborates(sent, si, last_sent_of.get(id(main), -99), idx, main):
                 main.add_sent(sent)
@@ -142,7 +146,8 @@ def fill(record: Record, doc: Doc) -> None:
                 same.add_parties(d)
                 same.add_sent(sent)
                 same.date = same.date or d.date
-                same.place = same.place or d.place
+                if d.place and (same.place is None or len(_words(d.place.text)) > len(_words(same.place.text))):
+                    same.place = d.place  # "Chisinau, Moldova" says more than "Moldova"
                 d = same
             else:
                 drafts.append(d)
@@ -150,6 +155,7 @@ def fill(record: Record, doc: Doc) -> None:
             if d.status != "referenced":
                 main = d
     drafts = _merge_country_and_city_visits(drafts)
+    _places_of_stops(drafts, sents, doc, going)
     _borrow_places(drafts)
     record.events = [_event(i, d, record) for i, d in enumerate(drafts, 1)]
 
@@ -588,11 +594,67 @@ def _merge_country_and_city_visits(drafts: list[Draft]) -> list[Draft]:
     return [d for d in drafts if id(d) not in gone]
 
 
+def _places_of_stops(drafts: list[Draft], sents: list[Span], doc: Doc, going: dict[int, list[Place]]) -> None:
+    """A meeting during a trip is where the traveler is at that point: the one place a visit in its sentence
+    goes to ("will travel to Cairo to meet with …"), or a stop set earlier in its paragraph ("In Amman, he
+    will …", "While in Panama City, …", "He will first travel to Jerusalem … He will also meet …")."""
+    travelers = {p for d in drafts if d.type == "visit" and d.status != "referenced" for p in d.persons + d.delegations}
+    if not travelers:
+        return
+    stops = _stops(sents, doc, going)
+    named = [d.place for d in drafts if d.type == "visit" and d.place is not None]
+    for d in drafts:
+        if d.type != "meeting" or d.place is not None or d.status == "referenced" or d.multilateral and not d.persons:
+            continue
+        stop = stops.get(d.same_sentence_key)
+        if stop is not None and travelers & set(d.persons + d.delegations):
+            # the fullest name the document gives the stop ("San José, Costa Rica" for "San José")
+            d.place = max((p for p in named if _same_place(p.text, stop.text)), key=lambda p: len(p.text), default=stop)
+
+
+def _stops(sents: list[Span], doc: Doc, going: dict[int, list[Place]]) -> dict[int, Place]:
+    """Sentence index -> where the traveler is in it, carried on to the end of the paragraph."""
+    text = events_places.text_of(doc)
+    out: dict[int, Place] = {}
+    here: Place | None = None
+    for si, sent in enumerate(sents):
+        if si and _BLANK_LINE.search(text[sents[si - 1].end_char - 1:sent.start_char + 1]) and not _there(sent):
+            here = None
+        lead = _leading_place(sent, doc)
+        if lead is not None:
+            here = lead
+        elif len(going.get(si, [])) == 1:
+            here = going[si][0]
+        elif len(going.get(si, [])) > 1:
+            here = None  # the trip's overview: no one stop
+        if here is not None:
+            out[si] = here
+    return out
+
+
+def _there(sent: Span) -> bool:
+    words = [t.lower_ for t in sent[:3]]
+    return "there" in words[:2] and words[0] in ("there", "while")
+
+
+def _leading_place(sent: Span, doc: Doc) -> Place | None:
+    """ "In Jerusalem, the Secretary …", "While in Rabat, …": a sentence set in a place."""
+    i = sent.start
+    if doc[i].lower_ in ("while", "then", "later", "once"):
+        i += 1
+    if i >= sent.end or doc[i].lower_ not in ("in", "at"):
+        return None
+    got = events_places.list_after(doc, i + 1, sent.end)
+    if len(got) != 1:
+        return None
+    return got[0] if events_places.text_of(doc)[got[0].end:got[0].end + 1] == "," else None
+
+
 def _borrow_places(drafts: list[Draft]) -> None:
     """Meetings held (or to be held) during the document's one trip take its place ("the delegation's
     visit to Washington", "will travel to Santiago … will also meet with civil society")."""
     for status in ("happened", "planned"):
-        trips = [d for d in drafts if d.type == "visit" and d.status == status and d.place]
+        trips = [d for d in drafts if d.type == "visit" and d.status == status and d.place and d.place.is_settlement]
         first = trips[0].place if trips else None
         if first is None or not all(_same_place(t.place.text, first.text) for t in trips if t.place):
             continue

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
+from readouts.extract import gazetteer
 from readouts.extract.events_lexicon import country_code, places
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -27,6 +28,17 @@ class Place:
     @property
     def is_country(self) -> bool:
         return self.country is not None and country_code(self.text, demonyms=False) == self.country
+
+    @property
+    def is_settlement(self) -> bool:
+        """A country, a known city, or a name the text places ("Koror, Palau"): where a traveler stops, unlike
+        "Camp Bondsteel" or "the Panama Canal" seen on the way."""
+        return self.country is not None or "," in self.text or city_country(self.text) is not None
+
+
+def city_country(name: str) -> str | None:
+    """ISO alpha-3 of the country a city lies in, from the entity stage's city gazetteer ("Berlin": DEU)."""
+    return gazetteer.load().cities.get(name.split(",")[0].strip())
 
 
 def _is_region(name: str) -> bool:
@@ -77,6 +89,11 @@ def list_after(doc: Doc, start: int, stop: int) -> list[Place]:
         if i in ents:
             found.append(ents[i])
             i = ents[i].end
+            continue
+        pair = _city_country_in(doc, others[i]) if i in others and others[i].end <= stop else None
+        if pair is not None:  # "Chisinau, Moldova" tagged as one ORG
+            found.extend(pair)
+            i = others[i].end
             continue
         if i in others and _before_country(doc, others[i].end, stop):
             found.append(others[i])  # "…; and Yerevan, Armenia" with Yerevan mistagged
@@ -139,6 +156,14 @@ def _country_regex() -> re.Pattern[str]:
     names = sorted((n for n in places().country_names if len(n) > 2), key=len, reverse=True)
     alts = "|".join(re.escape(n).replace("\\ ", "\\s+") for n in names)
     return re.compile(rf"(?<![\w.-])(?:{alts})(?![\w-])", re.IGNORECASE)
+
+
+def _city_country_in(doc: Doc, ent: Span) -> tuple[Span, Span] | None:
+    commas = [t.i for t in ent if t.text == ","]
+    if len(commas) != 1 or commas[0] == ent.start or commas[0] + 1 >= ent.end:
+        return None
+    city, country = doc[ent.start:commas[0]], doc[commas[0] + 1:ent.end]
+    return (city, country) if country_code(country.text, demonyms=False) and city[0].is_title else None
 
 
 def _before_country(doc: Doc, i: int, stop: int) -> bool:
