@@ -189,7 +189,7 @@ def _parties(m: Mention, idx: _Index, lex: Triggers, drafts: list[Draft], main: 
             out.organizations.append(oid)
     _delegations(m, idx, out)
     _countries(m, doc, out)
-    _stand_ins(m, out, lex, main)
+    _stand_ins(m, out, lex, main, idx.record)
     _two_countries(m, out, lex, drafts, idx.record)
     _drop_represented_countries(out, idx.record)
     return out
@@ -344,7 +344,18 @@ GROUP_NOUNS = {"meeting", "talks", "talk", "dialogue", "summit", "call", "consul
                "conversation", "discussion", "discussions", "visit", "signing", "agreement"}
 
 
-def _stand_ins(m: Mention, out: _Parties, lex: Triggers, main: Draft | None) -> None:
+def _title_holder(subj: Token, record: Record) -> str | None:
+    """ "The Deputy Secretary": the one person the document gives that title ("Deputy Secretary of State")."""
+    words = [t.lower_ for t in subj.subtree if t.i <= subj.i and t.dep_ != "det"]
+    if len(words) > 3 or not words or words[-1] in ("he", "she", "i"):
+        return None
+    phrase = " ".join(words)
+    ids = {p.id for p in record.persons for pos in p.positions
+           if pos.title and (pos.title.lower() == phrase or pos.title.lower().startswith(phrase + " "))}
+    return ids.pop() if len(ids) == 1 else None
+
+
+def _stand_ins(m: Mention, out: _Parties, lex: Triggers, main: Draft | None, record: Record) -> None:
     """ "They met again", "The Secretary also met with …": the parties of the event before."""
     if main is None:
         return
@@ -356,7 +367,8 @@ def _stand_ins(m: Mention, out: _Parties, lex: Triggers, main: Draft | None) -> 
         if w in lex.plural_anaphors or s.lower_ in lex.plural_anaphors:
             take = main.persons + main.delegations
         elif w in lex.singular_anaphors or s.lower_ in lex.singular_anaphors:
-            take = [main.actor] if main.actor else main.persons[:1] or main.delegations[:1]
+            holder = _title_holder(s, record)
+            take = [holder] if holder else [main.actor] if main.actor else main.persons[:1] or main.delegations[:1]
             out.actor = take[0] if take else None
         else:
             continue
@@ -739,12 +751,32 @@ def _place(m: Mention, doc: Doc) -> Place | None:
     return found[0][1] if found else None
 
 
+def _topics(sents: list[Span], record: Record) -> list[str]:
+    """Labels whose words are in the evidence as something talked about: not inside a name ("the Election
+    Commission", "Minister of Health"), not in a sentence that congratulates someone on an "election"."""
+    names = [(s, e) for x in [*record.persons, *record.organizations] for s, e in x.mentions]
+    out: list[str] = []
+    for sent in sents:
+        if any(t.lemma_.lower().startswith("congratulat") for t in sent):
+            continue
+        base = sent.start_char
+        for label, rx in topic_patterns():
+            if label in out:
+                continue
+            for hit in rx.finditer(sent.text):
+                a, b = base + hit.start(), base + hit.end()
+                if not any(s < b and a < e for s, e in names):
+                    out.append(label)
+                    break
+    return out
+
+
 # ---- the record's event -----------------------------------------------------------------------
 
 def _event(n: int, d: Draft, record: Record) -> Event:
     sents = sorted(d.sents, key=lambda s: s.start)
     text = " ".join(s.text for s in sents)
-    topics = [label for label, rx in topic_patterns() if rx.search(text)]
+    topics = _topics(sents, record)
     ev = Event(id=f"e{n}", type=d.type, status=d.status, date=d.date,  # type: ignore[arg-type]
                location=d.place.text if d.place else None,
                participants=Participants(persons=d.persons, organizations=d.organizations,
