@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session, aliased
 from readouts.errors import InputError, NotFound
 from readouts.filters import EventFilter
 from readouts.store.schema import (
-    Delegation,
     Document,
     Event,
+    EventCountry,
     EventParticipant,
     EventReport,
     Organization,
@@ -37,13 +37,6 @@ from readouts.store.schema import (
 
 T = TypeVar("T")
 MAX_LIMIT = 500
-
-# Indexes these queries lean on that the schema does not carry; created by ensure_indexes().
-QUERY_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS ix_q_events_date ON events (date)",
-    "CREATE INDEX IF NOT EXISTS ix_q_event_participants_kind_ref ON event_participants (kind, ref)",
-    "CREATE INDEX IF NOT EXISTS ix_q_positions_person_date ON positions (person_id, date)",
-)
 
 
 # --- result types --------------------------------------------------------------------------------
@@ -241,13 +234,8 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
 
 
-def ensure_indexes(session: Session) -> None:
-    """Create the indexes the query layer relies on (idempotent; both SQLite and PostgreSQL)."""
-    for stmt in QUERY_INDEXES:
-        session.execute(sa.text(stmt))
-
-
-def _iso(d: date | str | None) -> str | None:
+def iso_date(d: date | str | None) -> str | None:
+    """A stored date as ISO text."""
     return d.isoformat() if isinstance(d, date) else d
 
 
@@ -266,12 +254,13 @@ def _paging(limit: int, offset: int) -> tuple[int, int]:
     return min(limit, MAX_LIMIT), offset
 
 
-def _spans(raw: Any) -> list[tuple[int, int]]:
+def span_pairs(raw: Any) -> list[tuple[int, int]]:
+    """Stored spans (a JSON list of [start, end]) as pairs."""
     return [(int(s[0]), int(s[1])) for s in (raw or []) if len(s) == 2]
 
 
 def _doc_summary(d: Any) -> DocumentSummary:
-    return DocumentSummary(id=d.id, title=d.title, date=_iso(d.date), source=d.source, external_id=d.external_id)
+    return DocumentSummary(id=d.id, title=d.title, date=iso_date(d.date), source=d.source, external_id=d.external_id)
 
 
 _DOC_COLUMNS = (Document.id, Document.title, Document.date, Document.source, Document.external_id)
@@ -374,7 +363,7 @@ def _search_postgres(session: Session, words: str, limit: int, offset: int) -> P
 
 def _hit(row: Any) -> SearchHit:
     snippet, spans = _unmark(row.snip or "")
-    d = DocumentSummary(id=row.id, title=row.title, date=_iso(row.date) if not isinstance(row.date, str)
+    d = DocumentSummary(id=row.id, title=row.title, date=iso_date(row.date) if not isinstance(row.date, str)
                         else row.date, source=row.source, external_id=row.external_id)
     return SearchHit(document=d, snippet=snippet, snippet_spans=spans)
 
@@ -471,7 +460,7 @@ def _positions(session: Session, person_ids: list[int]) -> list[TimelinePosition
     return [TimelinePosition(
         title=r.title,
         organization=Ref("organization", r.organization_id, r.name, r.country) if r.organization_id else None,
-        first_seen=_iso(r.first), last_seen=_iso(r.last), n_documents=r.n) for r in rows]
+        first_seen=iso_date(r.first), last_seen=iso_date(r.last), n_documents=r.n) for r in rows]
 
 
 def _event_persons() -> sa.Subquery:
@@ -552,38 +541,14 @@ def organization(session: Session, org_id: int, *, limit: int = 20, offset: int 
 
 # --- events --------------------------------------------------------------------------------------
 
-def _country_branches() -> list[sa.Select[Any]]:
-    """(event_report_id, country) for each kind of participant: the sides an event report has."""
-    ep = EventParticipant
-    er = EventReport
-    person = (sa.select(ep.event_report_id, sa.func.coalesce(PersonMention.country, Person.country).label("country"))
-              .join(er, er.id == ep.event_report_id)
-              .join(PersonMention, sa.and_(PersonMention.document_id == er.document_id,
-                                           PersonMention.local_id == ep.ref))
-              .outerjoin(Person, Person.id == PersonMention.person_id)
-              .where(ep.kind == "person"))
-    org = (sa.select(ep.event_report_id, OrgMention.country.label("country"))
-           .join(er, er.id == ep.event_report_id)
-           .join(OrgMention, sa.and_(OrgMention.document_id == er.document_id, OrgMention.local_id == ep.ref))
-           .where(ep.kind == "organization"))
-    deleg = (sa.select(ep.event_report_id, Delegation.country.label("country"))
-             .join(er, er.id == ep.event_report_id)
-             .join(Delegation, sa.and_(Delegation.document_id == er.document_id, Delegation.local_id == ep.ref))
-             .where(ep.kind == "delegation"))
-    country = sa.select(ep.event_report_id, ep.ref.label("country")).where(ep.kind == "country")
-    return [person, org, deleg, country]
-
-
 def _events_with_country(code: str) -> sa.Select[Any]:
-    """Canonical event ids with a participant from country ``code``."""
-    code = code.upper()
-    branches = [b.where(b.selected_columns.country == code) for b in _country_branches()]
-    reports = sa.union(*branches).subquery()
-    return (sa.select(EventReport.event_id)
-            .where(EventReport.id.in_(sa.select(reports.c.event_report_id)), EventReport.event_id.is_not(None)))
+    """Canonical event ids with a side from country ``code`` (an index lookup in ``event_countries``)."""
+    return sa.select(EventCountry.event_id).where(EventCountry.country == code.upper())
 
 
-def _event_ids(session: Session, f: EventFilter) -> sa.Select[Any]:
+def event_ids(session: Session, f: EventFilter) -> sa.Select[Any]:
+    """The ids of the canonical events ``f`` selects, as a SELECT to nest: the one filter path of
+    ``events``, timelines, the network and the exports."""
     stmt = sa.select(Event.id)
     if f.between:
         a, b = f.between
@@ -614,7 +579,7 @@ def events(session: Session, f: EventFilter | None = None, *, limit: int = 20, o
            oldest_first: bool = False) -> Page[EventSummary]:
     """Canonical events matching the filter, newest first (undated last)."""
     limit, offset = _paging(limit, offset)
-    return _event_page(session, _event_ids(session, f or EventFilter()), limit, offset, oldest_first)
+    return _event_page(session, event_ids(session, f or EventFilter()), limit, offset, oldest_first)
 
 
 def timeline(session: Session, country_a: str, country_b: str, *, since: str | None = None,
@@ -636,32 +601,36 @@ def _event_page(session: Session, ids: sa.Select[Any], limit: int, offset: int,
 def _summaries(session: Session, rows: list[Event]) -> list[EventSummary]:
     ids = [e.id for e in rows]
     parts = _participants(session, ids)
+    sides: dict[int, list[str]] = defaultdict(list)
+    for event_id, country in session.execute(sa.select(EventCountry.event_id, EventCountry.country)
+                                             .where(EventCountry.event_id.in_(ids))
+                                             .order_by(EventCountry.event_id, EventCountry.country)):
+        sides[event_id].append(country)
     n_sources = dict(session.execute(
         sa.select(EventReport.event_id, sa.func.count(sa.distinct(EventReport.document_id)))
         .where(EventReport.event_id.in_(ids)).group_by(EventReport.event_id)).all())
     return [EventSummary(
-        id=e.id, type=e.type, status=e.status, date=_iso(e.date), location=e.location,
+        id=e.id, type=e.type, status=e.status, date=iso_date(e.date), location=e.location,
         topics=list(e.topics or []), persons=parts[e.id]["person"], organizations=parts[e.id]["organization"],
-        countries=sorted({r.name for r in parts[e.id]["country"]}), n_sources=n_sources.get(e.id, 0))
+        countries=sides[e.id], n_sources=n_sources.get(e.id, 0))
         for e in rows]
 
 
 def _participants(session: Session, event_ids: list[int]) -> dict[int, dict[str, list[Ref]]]:
-    """Per event: its persons, organizations and countries (every side that took part)."""
-    out: dict[int, dict[str, list[Ref]]] = defaultdict(lambda: {"person": [], "organization": [], "country": []})
+    """Per event: the canonical persons and organizations taking part."""
+    out: dict[int, dict[str, list[Ref]]] = defaultdict(lambda: {"person": [], "organization": []})
     if not event_ids:
         return out
     ep, er = EventParticipant, EventReport
     rows = session.execute(
-        sa.select(er.event_id, ep.kind, ep.ref, Person.id.label("pid"), Person.name.label("pname"),
+        sa.select(er.event_id, Person.id.label("pid"), Person.name.label("pname"),
                   Person.country.label("pcountry"), Organization.id.label("oid"), Organization.name.label("oname"),
-                  Organization.country.label("ocountry"), Delegation.country.label("dcountry"))
-        .join(er, er.id == ep.event_report_id)
+                  Organization.country.label("ocountry"))
+        .select_from(ep).join(er, er.id == ep.event_report_id)
         .outerjoin(Person, Person.id == ep.person_id)
         .outerjoin(Organization, Organization.id == ep.organization_id)
-        .outerjoin(Delegation, sa.and_(ep.kind == "delegation", Delegation.document_id == er.document_id,
-                                       Delegation.local_id == ep.ref))
-        .where(er.event_id.in_(event_ids))).all()
+        .where(er.event_id.in_(event_ids), sa.or_(ep.person_id.is_not(None), ep.organization_id.is_not(None)))
+        .order_by(ep.id)).all()
     seen: set[tuple[int, str, Any]] = set()
     for r in rows:
         got = out[r.event_id]
@@ -678,9 +647,6 @@ def _refs_of(r: Any) -> list[tuple[str, Any, Ref]]:
         refs.append(("person", r.pid, Ref("person", r.pid, r.pname, r.pcountry)))
     if r.oid is not None:
         refs.append(("organization", r.oid, Ref("organization", r.oid, r.oname, r.ocountry)))
-    country = r.ref if r.kind == "country" else (r.pcountry or r.ocountry or r.dcountry)
-    if country:
-        refs.append(("country", country, Ref("country", None, country)))
     return refs
 
 
@@ -696,8 +662,8 @@ def event(session: Session, event_id: int) -> EventDetail:
                                   for r in rows})
     sources = [EventSource(
         document=_doc_summary(r), report_id=r.EventReport.id, type=r.EventReport.type,
-        status=r.EventReport.status, date=_iso(r.EventReport.date), location=r.EventReport.location,
-        topics=list(r.EventReport.topics or []), evidence=_spans(r.EventReport.spans),
+        status=r.EventReport.status, date=iso_date(r.EventReport.date), location=r.EventReport.location,
+        topics=list(r.EventReport.topics or []), evidence=span_pairs(r.EventReport.spans),
         evidence_text=texts[(r.EventReport.document_id, tuple(map(tuple, r.EventReport.spans or [])))])
         for r in rows]
     return EventDetail(event=_summaries(session, [e])[0], sources=sources)
@@ -730,12 +696,12 @@ def document(session: Session, doc: int | str) -> DocumentDetail:
     return DocumentDetail(
         document=_doc_summary(d), language=d.language, text=d.text,
         persons=[Mention("person", m.local_id, Ref("person", m.person_id, n, c) if m.person_id else None,
-                         m.name, _spans(m.spans)) for m, n, c in pm],
+                         m.name, span_pairs(m.spans)) for m, n, c in pm],
         organizations=[Mention("organization", m.local_id,
                                Ref("organization", m.organization_id, n, c) if m.organization_id else None,
-                               m.name, _spans(m.spans)) for m, n, c in om],
-        events=[ReportInDocument(r.local_id, r.event_id, r.type, r.status, _iso(r.date), list(r.topics or []),
-                                 _spans(r.spans)) for r in reports],
+                               m.name, span_pairs(m.spans)) for m, n, c in om],
+        events=[ReportInDocument(r.local_id, r.event_id, r.type, r.status, iso_date(r.date), list(r.topics or []),
+                                 span_pairs(r.spans)) for r in reports],
     )
 
 
@@ -774,7 +740,7 @@ def network(session: Session, *, country: str | None = None, topic: str | None =
 
 def _network(session: Session, *, country: str | None, topic: str | None, since: str | None,
              until: str | None, max_edges: int) -> Network:
-    ids = _event_ids(session, EventFilter(topic=topic, since=since, until=until))
+    ids = event_ids(session, EventFilter(topic=topic, since=since, until=until))
     a, b = _event_persons(), _event_persons()
     pa, pb = aliased(Person), aliased(Person)
     stmt = (sa.select(a.c.person_id.label("src"), b.c.person_id.label("dst"),
@@ -839,18 +805,20 @@ __all__ = [
     "countries",
     "document",
     "documents",
-    "ensure_indexes",
     "event",
+    "event_ids",
     "events",
     "find_organizations",
     "find_persons",
     "fold",
+    "iso_date",
     "network",
     "organization",
     "person",
     "resolve_person",
     "search",
     "search_documents",
+    "span_pairs",
     "timeline",
     "topics",
 ]

@@ -14,7 +14,6 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -23,19 +22,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from readouts.filters import EventFilter
-from readouts.store.schema import (
-    Delegation,
-    DelegationMember,
-    Document,
-    Event,
-    EventParticipant,
-    EventReport,
-    Organization,
-    OrgMention,
-    Person,
-    PersonMention,
-    Position,
-)
+from readouts.query import event_ids
+from readouts.query import iso_date as iso
+from readouts.query import span_pairs as spans
+from readouts.store import schema as t
 
 PAGE = 200  # a page of events with their documents costs about 10 MB
 DATA = Path(__file__).resolve().parent / "data"
@@ -193,14 +183,6 @@ class EventRow:
 
 # --- helpers -------------------------------------------------------------------------------------
 
-def iso(d: date | str | None) -> str | None:
-    return d.isoformat() if isinstance(d, date) else d
-
-
-def spans(raw: Any) -> list[tuple[int, int]]:
-    return [(int(s[0]), int(s[1])) for s in (raw or []) if len(s) == 2]
-
-
 @functools.cache
 def _publishers() -> dict[str, str]:
     import yaml
@@ -224,9 +206,10 @@ def unique(values: Iterable[str | None]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-_DOC_COLS = (Document.id.label("doc_id"), Document.hash.label("doc_hash"), Document.external_id.label("doc_ext"),
-             Document.title.label("doc_title"), Document.date.label("doc_date"), Document.source.label("doc_source"),
-             Document.language.label("doc_language"))
+_D = t.Document
+_DOC_COLS = (_D.id.label("doc_id"), _D.hash.label("doc_hash"), _D.external_id.label("doc_ext"),
+             _D.title.label("doc_title"), _D.date.label("doc_date"), _D.source.label("doc_source"),
+             _D.language.label("doc_language"))
 
 
 def _doc(r: Any) -> Doc:
@@ -270,19 +253,19 @@ class Source:
     # which ids are in the export: SELECTs of one id column
 
     def event_ids(self) -> sa.Select[Any]:
-        return self._ids("events", Event.id)
+        return self._ids("events", t.Event.id)
 
     def document_ids(self) -> sa.Select[Any]:
-        return self._ids("documents", Document.id)
+        return self._ids("documents", t.Document.id)
 
     def person_ids(self) -> sa.Select[Any]:
-        return self._ids("persons", Person.id, Person.merged_into_id.is_(None))
+        return self._ids("persons", t.Person.id, t.Person.merged_into_id.is_(None))
 
     def organization_ids(self) -> sa.Select[Any]:
-        return self._ids("organizations", Organization.id)
+        return self._ids("organizations", t.Organization.id)
 
     def delegation_ids(self) -> sa.Select[Any]:
-        return self._ids("delegations", Delegation.id)
+        return self._ids("delegations", t.Delegation.id)
 
     def _ids(self, kind: str, column: Any, *where: sa.ColumnElement[bool]) -> sa.Select[Any]:
         if kind in self._scope:
@@ -291,29 +274,27 @@ class Source:
 
     def _materialise(self, f: EventFilter) -> None:
         # The query layer's filter, so that `export` and `events` agree on what a filter means.
-        from readouts.query import _event_ids
-
-        ep, er = EventParticipant, EventReport
-        self._fill("events", _event_ids(self.session, f))
+        ep, er = t.EventParticipant, t.EventReport
+        self._fill("events", event_ids(self.session, f))
         events = self.event_ids()
         reports = sa.select(er.id).where(er.event_id.in_(events))
         self._fill("documents", sa.select(er.document_id).where(er.event_id.in_(events)).distinct())
-        self._fill("delegations", sa.select(Delegation.id)
-                   .join(er, er.document_id == Delegation.document_id)
+        self._fill("delegations", sa.select(t.Delegation.id)
+                   .join(er, er.document_id == t.Delegation.document_id)
                    .join(ep, sa.and_(ep.event_report_id == er.id, ep.kind == "delegation",
-                                     ep.ref == Delegation.local_id))
+                                     ep.ref == t.Delegation.local_id))
                    .where(er.event_id.in_(events)).distinct())
         direct = sa.select(ep.person_id).where(ep.event_report_id.in_(reports), ep.person_id.is_not(None))
-        members = (sa.select(PersonMention.person_id)
-                   .join(DelegationMember, DelegationMember.person_mention_id == PersonMention.id)
-                   .where(DelegationMember.delegation_id.in_(self.delegation_ids()),
-                          PersonMention.person_id.is_not(None)))
-        self._fill("persons", sa.select(Person.id).where(Person.merged_into_id.is_(None),
-                                                         Person.id.in_(_union(direct, members))))
+        members = (sa.select(t.PersonMention.person_id)
+                   .join(t.DelegationMember, t.DelegationMember.person_mention_id == t.PersonMention.id)
+                   .where(t.DelegationMember.delegation_id.in_(self.delegation_ids()),
+                          t.PersonMention.person_id.is_not(None)))
+        self._fill("persons", sa.select(t.Person.id).where(t.Person.merged_into_id.is_(None),
+                                                         t.Person.id.in_(_union(direct, members))))
         taking_part = sa.select(ep.organization_id).where(ep.event_report_id.in_(reports),
                                                           ep.organization_id.is_not(None))
-        held = sa.select(Position.organization_id).where(Position.person_id.in_(self.person_ids()),
-                                                         Position.organization_id.is_not(None))
+        held = sa.select(t.Position.organization_id).where(t.Position.person_id.in_(self.person_ids()),
+                                                         t.Position.organization_id.is_not(None))
         self._fill("organizations", _union(taking_part, held))
 
     def _fill(self, kind: str, ids: sa.Select[Any]) -> None:
@@ -343,22 +324,23 @@ class Source:
 
     def documents(self, *, with_text: bool = False) -> Iterator[tuple[Doc, Any]]:
         """(document, its row) — the row has language, extractor_version and, if asked, the text."""
-        cols: list[Any] = [*_DOC_COLS, Document.extractor_version]
+        cols: list[Any] = [*_DOC_COLS, t.Document.extractor_version]
         if with_text:
-            cols.append(Document.text)
+            cols.append(t.Document.text)
         for page in self.id_pages(self.document_ids()):
-            for r in self.session.execute(sa.select(*cols).where(Document.id.in_(page)).order_by(Document.id)):
+            stmt = sa.select(*cols).where(t.Document.id.in_(page)).order_by(t.Document.id)
+            for r in self.session.execute(stmt):
                 yield _doc(r), r
 
     def person_briefs(self) -> Iterator[Any]:
         """(id, name, country) of every person in the export."""
         for page in self.id_pages(self.person_ids()):
-            yield from self.session.execute(sa.select(Person.id, Person.name, Person.country)
-                                            .where(Person.id.in_(page)).order_by(Person.id))
+            yield from self.session.execute(sa.select(t.Person.id, t.Person.name, t.Person.country)
+                                            .where(t.Person.id.in_(page)).order_by(t.Person.id))
 
     def organization_briefs(self) -> Iterator[Any]:
         """(id, name, acronym, country, kind) of every organization in the export."""
-        o = Organization
+        o = t.Organization
         for page in self.id_pages(self.organization_ids()):
             yield from self.session.execute(sa.select(o.id, o.name, o.acronym, o.country, o.kind)
                                             .where(o.id.in_(page)).order_by(o.id))
@@ -371,18 +353,18 @@ class Source:
         names: dict[int, list[str]] = defaultdict(list)
         docs: dict[int, list[Doc]] = defaultdict(list)
         for r in self.session.execute(
-                sa.select(PersonMention.person_id, PersonMention.name, PersonMention.aliases, *_DOC_COLS)
-                .join(Document, Document.id == PersonMention.document_id)
-                .where(PersonMention.person_id.in_(ids)).order_by(Document.date, Document.id)):
+                sa.select(t.PersonMention.person_id, t.PersonMention.name, t.PersonMention.aliases, *_DOC_COLS)
+                .join(t.Document, t.Document.id == t.PersonMention.document_id)
+                .where(t.PersonMention.person_id.in_(ids)).order_by(t.Document.date, t.Document.id)):
             names[r.person_id] += [r.name, *(r.aliases or [])]
             docs[r.person_id].append(_doc(r))
         titles: dict[int | None, list[str]] = defaultdict(list)
         for pid, title in self.session.execute(
-                sa.select(Position.person_id, Position.title).where(Position.person_id.in_(ids))
-                .order_by(Position.date, Position.id)):
+                sa.select(t.Position.person_id, t.Position.title).where(t.Position.person_id.in_(ids))
+                .order_by(t.Position.date, t.Position.id)):
             titles[pid].append(title)
-        for p in self.session.execute(sa.select(Person.id, Person.name, Person.country)
-                                      .where(Person.id.in_(ids)).order_by(Person.id)):
+        for p in self.session.execute(sa.select(t.Person.id, t.Person.name, t.Person.country)
+                                      .where(t.Person.id.in_(ids)).order_by(t.Person.id)):
             yield PersonRow(p.id, p.name, p.country, [n for n in unique(names[p.id]) if n != p.name],
                             unique(titles[p.id]), list({d.id: d for d in docs[p.id]}.values()))
 
@@ -391,13 +373,14 @@ class Source:
             names: dict[int, list[str]] = defaultdict(list)
             docs: dict[int, list[Doc]] = defaultdict(list)
             for r in self.session.execute(
-                    sa.select(OrgMention.organization_id, OrgMention.name, OrgMention.aliases, *_DOC_COLS)
-                    .join(Document, Document.id == OrgMention.document_id)
-                    .where(OrgMention.organization_id.in_(page)).order_by(Document.date, Document.id)):
+                    sa.select(t.OrgMention.organization_id, t.OrgMention.name, t.OrgMention.aliases,
+                              *_DOC_COLS)
+                    .join(t.Document, t.Document.id == t.OrgMention.document_id)
+                    .where(t.OrgMention.organization_id.in_(page)).order_by(t.Document.date, t.Document.id)):
                 names[r.organization_id] += [r.name, *(r.aliases or [])]
                 docs[r.organization_id].append(_doc(r))
-            for o in self.session.scalars(sa.select(Organization).where(Organization.id.in_(page))
-                                          .order_by(Organization.id)):
+            for o in self.session.scalars(sa.select(t.Organization).where(t.Organization.id.in_(page))
+                                          .order_by(t.Organization.id)):
                 aliases = [n for n in unique([*(o.aliases or []), *names[o.id]]) if n not in (o.name, o.acronym)]
                 yield OrganizationRow(o.id, o.name, o.acronym, o.country, o.kind, aliases,
                                       list({d.id: d for d in docs[o.id]}.values()))
@@ -410,12 +393,13 @@ class Source:
     def _tenure_page(self, ids: list[int]) -> Iterator[Tenure]:
         grouped: dict[tuple[int, str, int | None], list[Any]] = defaultdict(list)
         for r in self.session.execute(
-                sa.select(Position.person_id, Position.title, Position.organization_id, Position.country,
-                          Organization.name.label("org_name"), *_DOC_COLS)
-                .join(Document, Document.id == Position.document_id)
-                .outerjoin(Organization, Organization.id == Position.organization_id)
-                .where(Position.person_id.in_(ids))
-                .order_by(Position.person_id, Position.title, Position.organization_id, Document.date, Document.id)):
+                sa.select(t.Position.person_id, t.Position.title, t.Position.organization_id,
+                          t.Position.country, t.Organization.name.label("org_name"), *_DOC_COLS)
+                .join(t.Document, t.Document.id == t.Position.document_id)
+                .outerjoin(t.Organization, t.Organization.id == t.Position.organization_id)
+                .where(t.Position.person_id.in_(ids))
+                .order_by(t.Position.person_id, t.Position.title, t.Position.organization_id, t.Document.date,
+                          t.Document.id)):
             grouped[(r.person_id, r.title, r.organization_id)].append(r)
         for (pid, title, org_id), rows in grouped.items():
             docs = list({_doc(r).id: _doc(r) for r in rows}.values())
@@ -427,17 +411,17 @@ class Source:
         """The positions table as stored: one row per title stated in a document."""
         for page in self.id_pages(self.person_ids()):
             yield from self.session.execute(
-                sa.select(Position.id, Position.person_id, Position.document_id, Position.title,
-                          Position.organization_id, Position.country, Position.date)
-                .where(Position.person_id.in_(page)).order_by(Position.person_id, Position.id))
+                sa.select(t.Position.id, t.Position.person_id, t.Position.document_id, t.Position.title,
+                          t.Position.organization_id, t.Position.country, t.Position.date)
+                .where(t.Position.person_id.in_(page)).order_by(t.Position.person_id, t.Position.id))
 
     def delegations(self) -> Iterator[DelegationRow]:
         for page in self.id_pages(self.delegation_ids()):
             members = self._members(page)
             for r in self.session.execute(
-                    sa.select(Delegation.id, Delegation.local_id, Delegation.country, *_DOC_COLS)
-                    .join(Document, Document.id == Delegation.document_id)
-                    .where(Delegation.id.in_(page)).order_by(Delegation.id)):
+                    sa.select(t.Delegation.id, t.Delegation.local_id, t.Delegation.country, *_DOC_COLS)
+                    .join(t.Document, t.Document.id == t.Delegation.document_id)
+                    .where(t.Delegation.id.in_(page)).order_by(t.Delegation.id)):
                 yield DelegationRow(r.id, r.local_id, r.country, _doc(r), members.get(r.id, []))
 
     def _members(self, delegation_ids: list[int]) -> dict[int, list[Member]]:
@@ -445,12 +429,13 @@ class Source:
         if not delegation_ids:
             return out
         for r in self.session.execute(
-                sa.select(DelegationMember.delegation_id, PersonMention.person_id, PersonMention.name,
-                          PersonMention.country, Person.name.label("pname"), Person.country.label("pcountry"))
-                .join(PersonMention, PersonMention.id == DelegationMember.person_mention_id)
-                .outerjoin(Person, Person.id == PersonMention.person_id)
-                .where(DelegationMember.delegation_id.in_(delegation_ids))
-                .order_by(DelegationMember.delegation_id, DelegationMember.id)):
+                sa.select(t.DelegationMember.delegation_id, t.PersonMention.person_id, t.PersonMention.name,
+                          t.PersonMention.country, t.Person.name.label("pname"),
+                          t.Person.country.label("pcountry"))
+                .join(t.PersonMention, t.PersonMention.id == t.DelegationMember.person_mention_id)
+                .outerjoin(t.Person, t.Person.id == t.PersonMention.person_id)
+                .where(t.DelegationMember.delegation_id.in_(delegation_ids))
+                .order_by(t.DelegationMember.delegation_id, t.DelegationMember.id)):
             out[r.delegation_id].append(Member(r.person_id, r.pname or r.name, r.country or r.pcountry))
         return out
 
@@ -458,7 +443,8 @@ class Source:
         """Canonical events with every report (document, evidence sentences) and every participant."""
         for page in self.id_pages(self.event_ids()):
             rows = {e.id: EventRow(e.id, e.type, e.status, iso(e.date), e.location, list(e.topics or []))
-                    for e in self.session.scalars(sa.select(Event).where(Event.id.in_(page)).order_by(Event.id))}
+                    for e in self.session.scalars(sa.select(t.Event).where(t.Event.id.in_(page))
+                                                  .order_by(t.Event.id))}
             for rep in self._reports(page, with_evidence):
                 rows[rep.event_id].reports.append(rep)
             delegations: set[int] = set()
@@ -472,35 +458,36 @@ class Source:
                 yield row
 
     def _reports(self, event_ids: list[int], with_evidence: bool) -> Iterator[Report]:
-        er = EventReport
-        cols: list[Any] = [er, *_DOC_COLS] + ([Document.text] if with_evidence else [])
-        for r in self.session.execute(sa.select(*cols).join(Document, Document.id == er.document_id)
-                                      .where(er.event_id.in_(event_ids)).order_by(er.event_id, Document.date, er.id)):
-            rep: EventReport = r[0]
+        er = t.EventReport
+        cols: list[Any] = [er, *_DOC_COLS] + ([t.Document.text] if with_evidence else [])
+        for r in self.session.execute(sa.select(*cols).join(t.Document, t.Document.id == er.document_id)
+                                      .where(er.event_id.in_(event_ids))
+                                      .order_by(er.event_id, t.Document.date, er.id)):
+            rep: t.EventReport = r[0]
             sp = spans(rep.spans)
             text = r.text if with_evidence else ""
             yield Report(rep.id, rep.event_id or 0, rep.local_id, rep.type, rep.status, iso(rep.date), rep.location,
                          list(rep.topics or []), rep.plover, sp, [text[s:e] for s, e in sp] if text else [], _doc(r))
 
     def _participants(self, event_ids: list[int]) -> Iterator[tuple[int, Participant]]:
-        ep, er = EventParticipant, EventReport
+        ep, er = t.EventParticipant, t.EventReport
         on_doc = er.document_id
         stmt = (sa.select(er.event_id, ep.id, ep.event_report_id, ep.kind, ep.ref, ep.person_id, ep.organization_id,
-                          Delegation.id.label("delegation_id"), Delegation.country.label("dcountry"),
-                          PersonMention.name.label("pm_name"), PersonMention.country.label("pm_country"),
-                          Person.name.label("p_name"), Person.country.label("p_country"),
-                          OrgMention.name.label("om_name"), OrgMention.country.label("om_country"),
-                          Organization.name.label("o_name"), Organization.country.label("o_country"),
-                          Organization.kind.label("o_kind"))
+                          t.Delegation.id.label("delegation_id"), t.Delegation.country.label("dcountry"),
+                          t.PersonMention.name.label("pm_name"), t.PersonMention.country.label("pm_country"),
+                          t.Person.name.label("p_name"), t.Person.country.label("p_country"),
+                          t.OrgMention.name.label("om_name"), t.OrgMention.country.label("om_country"),
+                          t.Organization.name.label("o_name"), t.Organization.country.label("o_country"),
+                          t.Organization.kind.label("o_kind"))
                 .join(er, er.id == ep.event_report_id)
-                .outerjoin(PersonMention, sa.and_(ep.kind == "person", PersonMention.document_id == on_doc,
-                                                  PersonMention.local_id == ep.ref))
-                .outerjoin(Person, Person.id == ep.person_id)
-                .outerjoin(OrgMention, sa.and_(ep.kind == "organization", OrgMention.document_id == on_doc,
-                                               OrgMention.local_id == ep.ref))
-                .outerjoin(Organization, Organization.id == ep.organization_id)
-                .outerjoin(Delegation, sa.and_(ep.kind == "delegation", Delegation.document_id == on_doc,
-                                               Delegation.local_id == ep.ref))
+                .outerjoin(t.PersonMention, sa.and_(ep.kind == "person", t.PersonMention.document_id == on_doc,
+                                                  t.PersonMention.local_id == ep.ref))
+                .outerjoin(t.Person, t.Person.id == ep.person_id)
+                .outerjoin(t.OrgMention, sa.and_(ep.kind == "organization", t.OrgMention.document_id == on_doc,
+                                               t.OrgMention.local_id == ep.ref))
+                .outerjoin(t.Organization, t.Organization.id == ep.organization_id)
+                .outerjoin(t.Delegation, sa.and_(ep.kind == "delegation", t.Delegation.document_id == on_doc,
+                                               t.Delegation.local_id == ep.ref))
                 .where(er.event_id.in_(event_ids)).order_by(er.event_id, ep.event_report_id, ep.id))
         for r in self.session.execute(stmt):
             yield r.event_id, Participant(

@@ -4,16 +4,23 @@ Names are compared as token sequences (see :func:`readouts.resolve.names.name_to
 the given names must agree, and the shorter surname sequence must be the start of the
 longer one, so "Marcelo Ebrard" = "Marcelo Ebrard Casaubon" but "Juan González" ≠
 "Ana González Barrera", and "Juan González López" ≠ "Juan González Barrera".
+
+Extracted countries are noisy (a U.S. Secretary of State quoted in a Mexican release may come
+out Mexican), so a country conflict alone does not keep one full name apart: a compound name
+("Marcelo Ebrard Casaubon") outweighs it, and so does the exact same full name of two or more
+tokens — the mention joins the candidate most mentions agree with, whose country is the
+majority one — unless the titles stated for the two clearly differ (no word in common).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from readouts.model import Person, Record
-from readouts.resolve.names import name_tokens
+from readouts.resolve.names import fold, name_tokens
 
 TOKEN_SIMILARITY = 90  # rapidfuzz ratio at which two name tokens are one spelling (typos, transliteration)
 
@@ -27,6 +34,7 @@ class Candidate:
     country: str | None = None
     mentions: int = 0
     countries: set[str] = field(default_factory=set)  # every country its mentions were given
+    titles: set[str] = field(default_factory=set)  # every title stated for it
 
     def known_countries(self) -> set[str]:
         return self.countries | ({self.country} if self.country else set())
@@ -52,20 +60,39 @@ def compatible_names(a: Sequence[str], b: Sequence[str]) -> bool:
     return all(same_token(x, y) for x, y in zip(short, long))
 
 
-def choose_person(tokens: Sequence[str], country: str | None, candidates: Iterable[Candidate]) -> Decision:
-    """The candidate this name is, or None with the reason none fits."""
+_TITLE_STOP = frozenset({"of", "the", "for", "and", "on", "in", "to", "at", "de", "la", "del", "y"})
+
+
+def title_words(titles: Iterable[str]) -> set[str]:
+    return {w for t in titles for w in re.findall(r"\w+", fold(t)) if w not in _TITLE_STOP and len(w) > 1}
+
+
+def titles_differ(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Both have stated titles and they share no word: "Foreign Minister" vs "Senior Director"."""
+    wa, wb = title_words(a), title_words(b)
+    return bool(wa and wb and not wa & wb)
+
+
+def choose_person(tokens: Sequence[str], country: str | None, candidates: Iterable[Candidate],
+                  titles: Sequence[str] = ()) -> Decision:
+    """The candidate this name is, or None with the reason none fits; ``titles`` are the mention's."""
     fitting: list[Candidate] = []
     rejected: list[str] = []
+    outvoted: dict[int, str] = {}
     for c in candidates:
         clash = next((n for n in c.names if not compatible_names(tokens, n)), None)
         if clash is not None:
             rejected.append(f"#{c.id}: name {' '.join(clash)!r} differs")
         elif country and c.known_countries() and country not in c.known_countries():
-            # Extracted countries are noisy; a full compound name ("Marcelo Ebrard Casaubon") outweighs one.
             if len(tokens) >= 3 or any(len(n) >= 3 for n in c.names):
                 fitting.append(c)
+            elif tuple(tokens) in c.names and not titles_differ(titles, c.titles):
+                fitting.append(c)
+                outvoted[c.id] = (f"; country {country} conflicts with "
+                                  f"{'/'.join(sorted(c.known_countries()))}: same full name, joins the majority")
             else:
-                rejected.append(f"#{c.id}: country {'/'.join(sorted(c.known_countries()))} ≠ {country}")
+                why = "titles differ" if tuple(tokens) in c.names else "not the same full name"
+                rejected.append(f"#{c.id}: country {'/'.join(sorted(c.known_countries()))} ≠ {country}, {why}")
         else:
             fitting.append(c)
     if not fitting:
@@ -78,7 +105,8 @@ def choose_person(tokens: Sequence[str], country: str | None, candidates: Iterab
     if len(fitting) > 1:
         score -= 0.2
         how += f", chosen among {len(fitting)} candidates by mentions"
-    return Decision(best.id, f"{how}{extra}: {key!r} ~ {' '.join(max(best.names, key=len))!r}", score, rejected)
+    reason = f"{how}{extra}: {key!r} ~ {' '.join(max(best.names, key=len))!r}{outvoted.get(best.id, '')}"
+    return Decision(best.id, reason, score, rejected)
 
 
 def local_aliases(record: Record) -> dict[str, str]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from readouts.errors import NotFound, ReadoutsError
 from readouts.store import schema as t
+from readouts.store.sides import refresh_events_of
 
 Ref = tuple[str, str]
 
@@ -52,6 +53,7 @@ def _move(session: Session, source: int, target: int, reason: str) -> None:
     src = session.get(t.Person, source)
     if src is not None:
         src.merged_into_id = target
+    refresh_events_of(session, persons=[target])
     for mid, doc_id in mids:
         session.add(t.ResolutionLog(kind="person", entity_id=target, mention_id=mid, document_id=doc_id,
                                     reason=reason, score=1.0))
@@ -101,6 +103,7 @@ def _reassign(session: Session, m: t.PersonMention, person_id: int, document_id:
         t.EventParticipant.person_id == old, t.EventParticipant.ref == m.local_id,
         t.EventParticipant.event_report_id.in_(select(t.EventReport.id).where(
             t.EventReport.document_id == document_id))).values(person_id=person_id))
+    refresh_events_of(session, persons=[person_id])
     session.add(t.ResolutionLog(kind="person", entity_id=person_id, mention_id=m.id, document_id=document_id,
                                 reason=reason, score=1.0))
 

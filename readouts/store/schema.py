@@ -30,6 +30,15 @@ character spans (``[[start, end], …]`` into ``documents.text``):
     organizations         one named body: name, acronym, country, kind, aliases
     events                one engagement, however many documents report it: type, date,
                           location, status, topics; its sources are its ``event_reports``
+    event_countries       the sides of each event (denormalised, indexed by country): one row per
+                          (event, ISO3) from its reports' participants — a person's country (as the
+                          document gives it, else the canonical person's), an organization's, a
+                          delegation's, or a country named as a participant. Rebuilt for an event by
+                          ``readouts.store.sides.refresh_event_countries`` whenever what it is made
+                          of changes: a report stored or deleted (ingest, reprocess), persons merged
+                          or split, a canonical person's country updated. Country filters
+                          (``events?country=``, ``between``, timelines, exports) and the countries an
+                          event summary shows both read it.
     resolution_log        why a mention was linked to (or started) a canonical entity:
                           kind person|organization|event, canonical id, mention id, reason, score
     person_overrides      manual ``merge``/``split`` corrections, recorded by stable mention refs
@@ -184,6 +193,8 @@ class Position(Base):
     date: Mapped[date | None] = mapped_column(Date)  # the document's date: when it was said
     spans: Mapped[list[Any]] = mapped_column(default=list)  # where the title is stated, when found
 
+    __table_args__ = (Index("ix_positions_person_date", "person_id", "date"),)
+
 
 class Delegation(Base):
     __tablename__ = "delegations"
@@ -212,12 +223,21 @@ class Event(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="happened")
-    date: Mapped[date | None] = mapped_column(Date)
+    date: Mapped[date | None] = mapped_column(Date, index=True)
     location: Mapped[str | None] = mapped_column(String(300))
     topics: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_events_type_date", "type", "date"),)
+
+
+class EventCountry(Base):
+    __tablename__ = "event_countries"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    country: Mapped[str] = mapped_column(String(40), primary_key=True)  # ISO3 (String(40) like participant refs)
+
+    __table_args__ = (Index("ix_event_countries_country_event", "country", "event_id"),)
 
 
 class EventReport(Base):
@@ -248,6 +268,8 @@ class EventParticipant(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
+
+    __table_args__ = (Index("ix_event_participants_kind_ref", "kind", "ref"),)
 
 
 class ResolutionLog(Base):

@@ -13,12 +13,13 @@ from datetime import date, timedelta
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from readouts.model import Record
+from readouts.model import Person, Position, Record
 from readouts.resolve import events as ev
 from readouts.resolve.names import person_keys
 from readouts.resolve.organizations import compatible_country, is_generic, org_keys
 from readouts.resolve.persons import Candidate, choose_person, fullest, local_aliases
 from readouts.store import schema as t
+from readouts.store.sides import events_of, refresh_event_countries
 
 
 def parse_date(value: str | None) -> date | None:
@@ -60,17 +61,30 @@ def store_record(session: Session, record: Record, *, doc_hash: str, document: t
     document.updated_at = t.utcnow()
     session.flush()
     session.add(t.ExtractionRun(document_id=document.id, extractor_version=document.extractor_version))
-    orgs = _store_orgs(session, document, record)
-    persons = _store_persons(session, document, record)
+    changed = _Changed()
+    orgs = _store_orgs(session, document, record, changed)
+    persons = _store_persons(session, document, record, changed)
     _store_positions(session, document, record, persons, orgs)
     delegations = _store_delegations(session, document, record, persons)
-    _store_events(session, document, record, persons, orgs, delegations)
+    events = _store_events(session, document, record, persons, orgs, delegations)
+    # Countries changed on canonical persons/organizations change the sides of their earlier events too.
+    refresh_event_countries(session, events | events_of(session, persons=changed.persons,
+                                                        organizations=changed.organizations))
     return document
+
+
+@dataclass
+class _Changed:
+    """Canonical entities whose country this document changed."""
+
+    persons: set[int] = field(default_factory=set)
+    organizations: set[int] = field(default_factory=set)
 
 
 # --- organizations ---------------------------------------------------------------------------
 
-def _store_orgs(session: Session, doc: t.Document, record: Record) -> dict[str, tuple[int, int]]:
+def _store_orgs(session: Session, doc: t.Document, record: Record, changed: _Changed
+                ) -> dict[str, tuple[int, int]]:
     """local id -> (org_mention id, organization id); one lookup and a few bulk inserts per document."""
     keyed = [(o, org_keys(o)) for o in record.organizations]
     known = _org_candidates(session, {k for _, keys in keyed for k in keys})
@@ -81,8 +95,8 @@ def _store_orgs(session: Session, doc: t.Document, record: Record) -> dict[str, 
     new_ids = iter(_insert(session, t.Organization, new_rows))
     org_ids = [org_id if org_id is not None else next(new_ids) for org_id, _ in decided]
     for (o, _), (org_id, _r), oid in zip(keyed, decided, org_ids):
-        if org_id is not None:
-            _enrich_org(session, known.get(oid), o.acronym, o.country, o.kind)
+        if org_id is not None and _enrich_org(session, known.get(oid), o.acronym, o.country, o.kind):
+            changed.organizations.add(oid)
     mids = _insert(session, t.OrgMention, [dict(
         document_id=doc.id, local_id=o.id, organization_id=oid, name=o.name, acronym=o.acronym,
         aliases=o.aliases, country=o.country, kind=o.kind, spans=[list(s) for s in o.mentions])
@@ -130,9 +144,10 @@ def _choose_org(keys: list[str], country: str | None, known: dict[int, _OrgRow])
 
 
 def _enrich_org(session: Session, row: _OrgRow | None, acronym: str | None, country: str | None,
-                kind: str) -> None:
+                kind: str) -> bool:
+    """Fill what the organization lacks; True when its country was set."""
     if row is None:
-        return
+        return False
     values: dict[str, str] = {}
     if acronym and not row.acronym:
         values["acronym"] = row.acronym = acronym  # type: ignore[assignment]
@@ -142,11 +157,13 @@ def _enrich_org(session: Session, row: _OrgRow | None, acronym: str | None, coun
         values["kind"] = row.kind = kind
     if values:
         session.execute(update(t.Organization).where(t.Organization.id == row.id).values(**values))
+    return "country" in values
 
 
 # --- persons ---------------------------------------------------------------------------------
 
-def _store_persons(session: Session, doc: t.Document, record: Record) -> dict[str, tuple[int, int]]:
+def _store_persons(session: Session, doc: t.Document, record: Record, changed: _Changed
+                   ) -> dict[str, tuple[int, int]]:
     """local id -> (person_mention id, person id)."""
     keyed = {p.id: person_keys(fullest([p.name, *p.aliases])) for p in record.persons}
     candidates = _person_candidates(session, {k.match_key for k in keyed.values() if k.match_key})
@@ -161,16 +178,18 @@ def _store_persons(session: Session, doc: t.Document, record: Record) -> dict[st
         elif keys.match_key is None:
             person_id, reason, score = None, "surname or single name only: not linked across documents", 1.0
         else:
-            decision = choose_person(keys.tokens, p.country, candidates.get(keys.match_key, []))
+            decision = choose_person(keys.tokens, p.country, candidates.get(keys.match_key, []),
+                                     [pos.title for pos in p.positions])
             person_id, reason, score = decision.person_id, decision.reason, decision.score
         if person_id is None:
             person_id = _insert(session, t.Person, [dict(name=p.name, name_key=keys.name_key or p.name.lower(),
                                                          country=p.country)])[0]
             if keys.match_key:
                 candidates[keys.match_key].append(Candidate(person_id, [keys.tokens], p.country, 0,
-                                                            {p.country} if p.country else set()))
-        else:
-            _enrich_person(session, person_id, p.name, p.country, keys, candidates)
+                                                            {p.country} if p.country else set(),
+                                                            {pos.title for pos in p.positions}))
+        elif _enrich_person(session, person_id, p, keys, candidates):
+            changed.persons.add(person_id)
         chosen[p.id] = (person_id, reason, score)
     mids = _insert(session, t.PersonMention, [dict(
         document_id=doc.id, local_id=p.id, person_id=chosen[p.id][0], name=p.name, aliases=p.aliases,
@@ -178,6 +197,7 @@ def _store_persons(session: Session, doc: t.Document, record: Record) -> dict[st
         match_key=keyed[p.id].match_key) for p in order])
     _log(session, [dict(kind="person", entity_id=chosen[p.id][0], mention_id=mid, document_id=doc.id,
                         reason=chosen[p.id][1], score=chosen[p.id][2]) for p, mid in zip(order, mids)])
+    changed.persons |= settle_countries(session, {person_id for person_id, _, _ in chosen.values()})
     return {p.id: (mid, chosen[p.id][0]) for p, mid in zip(order, mids)}
 
 
@@ -204,17 +224,47 @@ def _person_candidates(session: Session, match_keys: set[str]) -> dict[str, list
         if mention_country:
             c.countries.add(mention_country)
         c.mentions += n
+    titles: dict[int, set[str]] = defaultdict(set)
+    for pid, title in session.execute(select(t.Position.person_id, t.Position.title).distinct().where(
+            t.Position.person_id.in_({c.id for c in by_person.values()}))):
+        titles[pid].add(title)
+    for c in by_person.values():
+        c.titles = titles[c.id]
     return out
 
 
-def _enrich_person(session: Session, person_id: int, name: str, country: str | None, keys,
-                   candidates: dict[str, list[Candidate]]) -> None:
+def settle_countries(session: Session, person_ids: set[int]) -> set[int]:
+    """Give each person the country most of its mentions give (ties keep the current one);
+    returns the persons whose country changed."""
+    if not person_ids:
+        return set()
+    votes: dict[int, dict[str, int]] = defaultdict(dict)
+    for pid, country, n in session.execute(
+            select(t.PersonMention.person_id, t.PersonMention.country, func.count())
+            .where(t.PersonMention.person_id.in_(person_ids), t.PersonMention.country.is_not(None))
+            .group_by(t.PersonMention.person_id, t.PersonMention.country)):
+        votes[pid][country] = n
+    changed: set[int] = set()
+    for person in session.scalars(select(t.Person).where(t.Person.id.in_(set(votes)))):
+        tally = votes[person.id]
+        majority = max(tally, key=lambda c: (tally[c], c == person.country, c))
+        if majority != person.country:
+            person.country = majority
+            changed.add(person.id)
+    return changed
+
+
+def _enrich_person(session: Session, person_id: int, p: Person, keys,
+                   candidates: dict[str, list[Candidate]]) -> bool:
+    """Fuller name, missing country; True when the person's country was set."""
+    name, country = p.name, p.country
     person = session.get(t.Person, person_id)
     if person is None:
-        return
+        return False
     if fullest([person.name, name]) != person.name:
         person.name, person.name_key = name, keys.name_key or person.name_key
-    if country and not person.country:
+    got_country = bool(country and not person.country)
+    if got_country:
         person.country = country
     for c in candidates.get(keys.match_key or "", []):
         if c.id == person_id:
@@ -222,6 +272,8 @@ def _enrich_person(session: Session, person_id: int, name: str, country: str | N
                 c.names.append(keys.tokens)
             if country:
                 c.countries.add(country)
+            c.titles |= {pos.title for pos in p.positions}
+    return got_country
 
 
 # --- positions and delegations -----------------------------------------------------------------
@@ -236,8 +288,15 @@ def _store_positions(session: Session, doc: t.Document, record: Record, persons:
             rows.append(dict(document_id=doc.id, person_mention_id=mid, person_id=person_id, title=pos.title,
                              org_mention_id=om[0] if om else None, organization_id=om[1] if om else None,
                              country=pos.country or p.country, date=doc.date,
-                             spans=_find_spans(record.document.text, pos.title)))
+                             spans=_position_spans(record.document.text, pos)))
     _insert_many(session, t.Position, rows)
+
+
+def _position_spans(text: str, pos: Position) -> list[list[int]]:
+    """Where the text states the title: the extractor's evidence when it gives it (the spans that
+    lie inside the text), else every place the title's words occur."""
+    given = [[int(a), int(b)] for a, b in pos.evidence if 0 <= a < b <= len(text)]
+    return given or _find_spans(text, pos.title)
 
 
 def _find_spans(text: str, phrase: str, limit: int = 5) -> list[list[int]]:
@@ -264,7 +323,8 @@ def _store_delegations(session: Session, doc: t.Document, record: Record,
 # --- events ----------------------------------------------------------------------------------
 
 def _store_events(session: Session, doc: t.Document, record: Record, persons: dict[str, tuple[int, int]],
-                  orgs: dict[str, tuple[int, int]], delegations: dict[str, int]) -> None:
+                  orgs: dict[str, tuple[int, int]], delegations: dict[str, int]) -> set[int]:
+    """Store the record's event reports, each linked to a canonical event; returns those events."""
     used: set[int] = set()  # one document's reports are distinct events by the extractor's judgement
     for e in record.events:
         when = parse_date(e.date) or doc.date
@@ -291,6 +351,7 @@ def _store_events(session: Session, doc: t.Document, record: Record, persons: di
         _insert_many(session, t.EventParticipant, rows)
         _log(session, [dict(kind="event", entity_id=event_id, mention_id=rid, document_id=doc.id,
                             reason=reason, score=score)])
+    return used
 
 
 def _report_facts(record: Record, e, when: date | None, persons: dict[str, tuple[int, int]],
@@ -404,10 +465,13 @@ def delete_facts(session: Session, document_id: int) -> None:
             oids = select(t.OrgMention.id).where(t.OrgMention.document_id == document_id)
             session.execute(delete(t.OrganizationKey).where(t.OrganizationKey.org_mention_id.in_(oids)))
         session.execute(delete(model).where(model.document_id == document_id))  # type: ignore[attr-defined]
-    _drop_orphans(session, persons - {None}, orgs - {None}, events - {None})
+    dead_events = _drop_orphans(session, persons - {None}, orgs - {None}, events - {None})
+    outvoted = settle_countries(session, persons - {None})  # the survivors' majorities may have turned
+    refresh_event_countries(session, (events - {None} - dead_events) | events_of(session, persons=outvoted))
 
 
-def _drop_orphans(session: Session, persons: set[int], orgs: set[int], events: set[int]) -> None:
+def _drop_orphans(session: Session, persons: set[int], orgs: set[int], events: set[int]) -> set[int]:
+    """Delete the canonical entities no mention supports any more; returns the events deleted."""
     if persons:
         alive = set(session.execute(select(t.PersonMention.person_id).where(
             t.PersonMention.person_id.in_(persons))).scalars())
@@ -420,7 +484,11 @@ def _drop_orphans(session: Session, persons: set[int], orgs: set[int], events: s
             t.OrgMention.organization_id.in_(orgs))).scalars())
         if orgs - alive:
             session.execute(delete(t.Organization).where(t.Organization.id.in_(orgs - alive)))
-    if events:
-        alive = set(session.execute(select(t.EventReport.event_id).where(t.EventReport.event_id.in_(events))).scalars())
-        if events - alive:
-            session.execute(delete(t.Event).where(t.Event.id.in_(events - alive)))
+    if not events:
+        return set()
+    alive = set(session.execute(select(t.EventReport.event_id).where(t.EventReport.event_id.in_(events))).scalars())
+    dead = events - alive
+    if dead:
+        session.execute(delete(t.EventCountry).where(t.EventCountry.event_id.in_(dead)))
+        session.execute(delete(t.Event).where(t.Event.id.in_(dead)))
+    return dead

@@ -26,13 +26,11 @@ HERE = Path(__file__).resolve().parent
 
 def create_app(db_url: str, *, api_token: str | None = None) -> FastAPI:
     """The app over the store at ``db_url``; write endpoints need ``api_token`` (else READOUTS_API_TOKEN)."""
-    from readouts import query, settings
+    from readouts import settings
     from readouts.store import open_store
     from readouts.web import api, pages
 
     store = open_store(db_url)
-    with store.session() as s:
-        query.ensure_indexes(s)
     app = FastAPI(title="readouts", version=__version__,
                   description="Diplomatic engagements extracted from press releases: persons, "
                               "organizations, events and the documents that report them.",

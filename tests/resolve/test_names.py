@@ -26,6 +26,15 @@ def test_compound_surnames_extend_but_namesakes_do_not():
     assert choose_person(toks("Juan González López"), None, [cand]).person_id is None
 
 
+def test_a_country_conflict_yields_to_the_same_full_name_unless_titles_differ():
+    blinken = Candidate(1, [toks("Antony J. Blinken")], "USA", 40, {"USA"}, {"Secretary of State"})
+    stray = Candidate(2, [toks("Antony Blinken")], "MEX", 1, {"MEX"}, set())
+    got = choose_person(toks("Antony J. Blinken"), "MEX", [stray, blinken], ["Secretary"])
+    assert got.person_id == 1 and "joins the majority" in got.reason  # the most-mentioned of the two
+    assert choose_person(toks("Antony J. Blinken"), "CAN", [blinken], ["Prime Minister"]).person_id is None
+    assert choose_person(toks("Ana Blinken"), "MEX", [blinken]).person_id is None  # another given name
+
+
 def test_event_rules():
     from datetime import date
     d = date(2021, 7, 20)

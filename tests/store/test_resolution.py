@@ -95,12 +95,30 @@ def test_surname_alone_links_only_within_its_document(db_url, corpus):
         assert _person_of(s, b["id"], "Blinken") != full
 
 
-def test_country_conflict_keeps_people_apart(db_url, corpus):
+def test_same_full_name_with_a_wrong_country_joins_the_majority(db_url, corpus):
+    """Blinken quoted in Mexican remarks comes out Mexican: still one Blinken, and American."""
+    records = [make_record(corpus["usstate-067ddf44b186"], [("Antony J. Blinken", MEX, ["Secretary"])]),
+               make_record(corpus["usstate-bc64a53eea9b"], [("Antony J. Blinken", USA, ["Secretary of State"])]),
+               make_record(corpus["usstate-eb18ed0003e3"], [("Antony J. Blinken", USA)])]
+    with _store(db_url, records) as store, store.session() as s:
+        ids = {_person_of(s, r.document.id, "Antony J. Blinken") for r in records}
+        assert len(ids) == 1
+        pid = ids.pop()
+        assert s.get(t.Person, pid).country == USA  # the majority of its mentions, though MEX came first
+        reasons = s.execute(sa.select(t.ResolutionLog.reason).where(
+            t.ResolutionLog.kind == "person", t.ResolutionLog.entity_id == pid)).scalars().all()
+        assert any("same full name, joins the majority" in r for r in reasons)
+
+
+def test_same_name_with_other_country_and_other_titles_stays_apart(db_url, corpus):
     d = corpus["usstate-52aa1f2d5942"]
-    records = [make_record(d, [("Juan Gonzalez", USA)]),
-               make_record(d | {"text": d["text"] + "\nJuan Gonzalez of Colombia."}, [("Juan Gonzalez", "COL")])]
+    records = [make_record(d, [("Juan Gonzalez", USA, ["Senior Director for the Western Hemisphere"])]),
+               make_record(d | {"text": d["text"] + "\nJuan Gonzalez of Colombia."},
+                           [("Juan Gonzalez", "COL", ["Minister of Finance"])])]
     with _store(db_url, records) as store, store.session() as s:
         assert s.execute(sa.select(sa.func.count()).select_from(t.Person)).scalar_one() == 2
+        reasons = s.execute(sa.select(t.ResolutionLog.reason).where(t.ResolutionLog.kind == "person")).scalars()
+        assert any("titles differ" in r for r in reasons)
 
 
 # --- events --------------------------------------------------------------------------------------

@@ -1,0 +1,71 @@
+"""The sides of each canonical event: ``event_countries``, kept in step with what it is made of.
+
+An event's countries are those of its reports' participants: a person's (the canonical
+person's, else as the document gives it), an organization's (likewise), a delegation's, and
+every country named as a participant. They are stored denormalised so that country filters
+are index lookups instead of a scan over every participant; whatever changes one of those
+inputs calls :func:`refresh_event_countries` for the events concerned.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from readouts.store import schema as t
+
+_CHUNK = 500  # ids per IN (...) list: well under SQLite's bound-parameter limit
+
+
+def _sides(event_ids: list[int]) -> sa.Select[Any]:
+    """(event_id, country) of every participant of these events' reports; may repeat, never NULL."""
+    ep, er, pm, om = t.EventParticipant, t.EventReport, t.PersonMention, t.OrgMention
+    reports = er.event_id.in_(event_ids)
+    person = (sa.select(er.event_id, sa.func.coalesce(t.Person.country, pm.country).label("country"))
+              .select_from(ep).join(er, er.id == ep.event_report_id)
+              .outerjoin(pm, sa.and_(pm.document_id == er.document_id, pm.local_id == ep.ref))
+              .outerjoin(t.Person, t.Person.id == ep.person_id)
+              .where(ep.kind == "person", reports))
+    org = (sa.select(er.event_id, sa.func.coalesce(t.Organization.country, om.country).label("country"))
+           .select_from(ep).join(er, er.id == ep.event_report_id)
+           .outerjoin(om, sa.and_(om.document_id == er.document_id, om.local_id == ep.ref))
+           .outerjoin(t.Organization, t.Organization.id == ep.organization_id)
+           .where(ep.kind == "organization", reports))
+    delegation = (sa.select(er.event_id, t.Delegation.country.label("country"))
+                  .select_from(ep).join(er, er.id == ep.event_report_id)
+                  .join(t.Delegation, sa.and_(t.Delegation.document_id == er.document_id,
+                                              t.Delegation.local_id == ep.ref))
+                  .where(ep.kind == "delegation", reports))
+    named = (sa.select(er.event_id, ep.ref.label("country")).select_from(ep).join(er, er.id == ep.event_report_id)
+             .where(ep.kind == "country", reports))
+    u = sa.union(person, org, delegation, named).subquery()
+    return sa.select(u.c.event_id, u.c.country).where(u.c.country.is_not(None)).distinct()
+
+
+def refresh_event_countries(session: Session, event_ids: Iterable[int | None]) -> None:
+    """Rebuild the ``event_countries`` rows of these events from their reports as stored now."""
+    ids = sorted({i for i in event_ids if i is not None})
+    session.flush()  # ORM changes (a person's country) must be in the rows the statements read
+    conn = session.connection()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        conn.execute(sa.delete(t.EventCountry).where(t.EventCountry.event_id.in_(chunk)))
+        conn.execute(sa.insert(t.EventCountry).from_select(["event_id", "country"], _sides(chunk)))
+
+
+def events_of(session: Session, *, persons: Iterable[int] = (), organizations: Iterable[int] = ()) -> set[int]:
+    """The canonical events these persons or organizations take part in."""
+    pids, oids = list(set(persons)), list(set(organizations))
+    if not pids and not oids:
+        return set()
+    ep, er = t.EventParticipant, t.EventReport
+    cond = sa.or_(ep.person_id.in_(pids), ep.organization_id.in_(oids))
+    return set(session.scalars(sa.select(er.event_id).join(ep, ep.event_report_id == er.id)
+                               .where(cond, er.event_id.is_not(None)).distinct()))
+
+
+def refresh_events_of(session: Session, *, persons: Iterable[int] = (), organizations: Iterable[int] = ()) -> None:
+    """After a canonical person's or organization's country changed, or persons were merged or split."""
+    refresh_event_countries(session, events_of(session, persons=persons, organizations=organizations))
