@@ -14,39 +14,17 @@ Target: p95 < 100 ms per API query on a whole-corpus store (pages < 300 ms).
 from __future__ import annotations
 
 import argparse
-import gzip
 import itertools
 import json
 import random
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from _corpus import build_store
+
 API_TARGET_MS, PAGE_TARGET_MS = 100.0, 300.0
-
-
-def build_store(n_docs: int) -> str:
-    """A SQLite store of the first ``n_docs`` corpus documents (both feeds, by date), via the real ingest."""
-    from readouts.store import open_store
-    from readouts.store.pipeline import ingest
-
-    docs: list[str] = []
-    for f in sorted(CORPUS.glob("*.jsonl.gz")):
-        with gzip.open(f, "rt", encoding="utf-8") as fh:
-            docs.extend(fh)
-    docs.sort(key=lambda line: (json.loads(line)["date"], json.loads(line)["id"]))
-    tmp = Path(tempfile.mkdtemp(prefix="readouts-bench-"))
-    (tmp / "docs.jsonl").write_text("".join(docs[:n_docs]), encoding="utf-8")
-    url = f"sqlite:///{tmp / 'readouts.db'}"
-    with open_store(url) as store:
-        report = ingest(store, [tmp / "docs.jsonl"])
-    print(f"built {url}: {report.stored} documents in {report.seconds:.0f} s", file=sys.stderr)
-    return url
 
 
 def samples(store: Any) -> dict[str, list[Any]]:

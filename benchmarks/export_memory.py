@@ -20,7 +20,6 @@ as the store grows (compare two store sizes).
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import subprocess
@@ -29,7 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from _corpus import build_store
+
 FORMATS = ("ftm", "popolo", "plover", "gexf", "graphml", "csv", "parquet")
 TARGET_MB = 500.0
 
@@ -46,25 +46,6 @@ with open_store(url, migrate=False) as store:
     else:
         print(0)
 """
-
-
-def build_store(n_docs: int) -> str:
-    """A SQLite store of the first ``n_docs`` corpus documents (both feeds, by date), via the real ingest."""
-    from readouts.store import open_store
-    from readouts.store.pipeline import ingest
-
-    docs: list[str] = []
-    for f in sorted(CORPUS.glob("*.jsonl.gz")):
-        with gzip.open(f, "rt", encoding="utf-8") as fh:
-            docs.extend(fh)
-    docs.sort(key=lambda line: (json.loads(line)["date"], json.loads(line)["id"]))
-    tmp = Path(tempfile.mkdtemp(prefix="readouts-export-bench-"))
-    (tmp / "docs.jsonl").write_text("".join(docs[:n_docs]), encoding="utf-8")
-    url = f"sqlite:///{tmp / 'readouts.db'}"
-    with open_store(url) as store:
-        report = ingest(store, [tmp / "docs.jsonl"])
-    print(f"built {url}: {report.stored} documents in {report.seconds:.0f} s", file=sys.stderr)
-    return url
 
 
 # (table, {column: table it points at}) in dependency order; what the exports read.
@@ -105,8 +86,21 @@ def replicate(url: str, times: int) -> str:
                         f"WHERE id <= {offsets[table]}")
         con.commit()
     con.close()
+    _fill_event_countries(f"sqlite:///{dst}")
     print(f"replicated {url} x{times} into {dst}", file=sys.stderr)
     return f"sqlite:///{dst}"
+
+
+def _fill_event_countries(url: str) -> None:
+    """The copies' sides (event_countries has no id column to shift): rebuilt from their participants."""
+    import sqlalchemy as sa
+
+    from readouts.store import open_store
+    from readouts.store import schema as t
+    from readouts.store.sides import refresh_event_countries
+
+    with open_store(url) as store, store.session() as s:
+        refresh_event_countries(s, s.scalars(sa.select(t.Event.id)))
 
 
 def run_child(url: str, fmt: str, out: Path) -> dict[str, float | int | str]:
@@ -151,7 +145,7 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
 
-    url = args.db or build_store(args.docs)
+    url = args.db or build_store(args.docs, prefix="readouts-export-bench-")
     replica = replicate(url, args.replicate) if args.replicate > 1 else None
     counts = store_counts(replica or url)
     rows = []

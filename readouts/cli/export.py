@@ -8,37 +8,27 @@ from typing import Annotated
 import typer
 
 from readouts.cli.app import app, db_url
-from readouts.cli.common import err_console, library_errors
+from readouts.cli.common import err_console, library_errors, with_event_filter
+from readouts.filters import EventFilter
 
 FORMATS_HELP = "ftm | popolo | plover | gexf | graphml | csv | parquet (and any plugin's)"
 
 
 @app.command()
+@with_event_filter
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {FORMATS_HELP}.")],
     out: Annotated[str, typer.Option("--out", "-o", help="File to write, - for standard output; a folder for "
                                      "csv and parquet.")] = "-",
-    between: Annotated[tuple[str, str] | None, typer.Option(
-        help="Two ISO alpha-3 codes: events with participants from both, e.g. --between MEX USA.")] = None,
-    country: Annotated[str | None, typer.Option(help="ISO alpha-3: events with a participant from it.")] = None,
-    person: Annotated[str | None, typer.Option(help="A person's name or id.")] = None,
-    topic: Annotated[str | None, typer.Option(help="A topic label, e.g. migration.")] = None,
-    type: Annotated[str | None, typer.Option("--type", help="call | meeting | visit | signing | statement")] = None,
-    status: Annotated[str | None, typer.Option(help="happened | planned | referenced")] = None,
-    since: Annotated[str | None, typer.Option(help="From this ISO date on (inclusive).")] = None,
-    until: Annotated[str | None, typer.Option(help="Up to this ISO date (inclusive).")] = None,
+    *, f: EventFilter,
 ) -> None:
     """Export events, persons, organizations and positions, streamed: FollowTheMoney, Popolo, PLOVER,
     a who-met-whom network (GEXF, GraphML), or tables (CSV, Parquet). Filters narrow the events and
     keep the documents, persons and organizations they reach."""
     from readouts.export import export as run
     from readouts.export import get_exporter
-    from readouts.filters import EventFilter
     from readouts.store import open_store
 
-    f = EventFilter(between=(between[0].upper(), between[1].upper()) if between else None,
-                    country=country.upper() if country else None, person=person, topic=topic, type=type,
-                    status=status, since=since, until=until)
     with library_errors():
         fmt = get_exporter(format)
         if fmt.writes_folder and out == "-":

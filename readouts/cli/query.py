@@ -7,13 +7,12 @@ from typing import Annotated, Any
 import typer
 
 from readouts.cli.app import app, db_url
-from readouts.cli.common import library_errors, print_json
+from readouts.cli.common import SinceOpt, UntilOpt, library_errors, print_json, with_event_filter
+from readouts.filters import EventFilter
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, max=500, help="How many to show.")]
 OffsetOpt = Annotated[int, typer.Option("--offset", min=0, help="How many to skip (pagination).")]
-SinceOpt = Annotated[str | None, typer.Option(help="From this ISO date on (inclusive).")]
-UntilOpt = Annotated[str | None, typer.Option(help="Up to this ISO date (inclusive).")]
 
 
 def _ask(fn: Any, **kwargs: Any) -> Any:
@@ -106,24 +105,11 @@ def person(
 
 
 @app.command()
-def events(
-    between: Annotated[tuple[str, str] | None, typer.Option(
-        help="Two ISO alpha-3 codes: events with participants from both, e.g. --between MEX USA.")] = None,
-    country: Annotated[str | None, typer.Option(help="ISO alpha-3: events with a participant from it.")] = None,
-    person: Annotated[str | None, typer.Option(help="A person's name or id.")] = None,
-    topic: Annotated[str | None, typer.Option(help="A topic label, e.g. migration.")] = None,
-    type: Annotated[str | None, typer.Option("--type", help="call | meeting | visit | signing | statement")] = None,
-    status: Annotated[str | None, typer.Option(help="happened | planned | referenced")] = None,
-    since: SinceOpt = None, until: UntilOpt = None,
-    limit: LimitOpt = 20, offset: OffsetOpt = 0, json: JsonOpt = False,
-) -> None:
+@with_event_filter
+def events(limit: LimitOpt = 20, offset: OffsetOpt = 0, json: JsonOpt = False, *, f: EventFilter) -> None:
     """Events, newest first, narrowed by any of the filters."""
     from readouts import query
-    from readouts.filters import EventFilter
 
-    f = EventFilter(between=(between[0].upper(), between[1].upper()) if between else None,
-                    country=country.upper() if country else None, person=person, topic=topic, type=type,
-                    status=status, since=since, until=until)
     page = _ask(query.events, f=f, limit=limit, offset=offset)
     if json:
         print_json(dataclasses.asdict(page))
