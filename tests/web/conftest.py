@@ -38,6 +38,40 @@ def dev_store(dev_dir, tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
+def pg_dev_store(dev_dir, postgres_server, tmp_path_factory) -> str:
+    """URL of a PostgreSQL store holding the same documents as ``dev_store``."""
+    import psycopg
+
+    from readouts.store import open_store
+    from readouts.store.pipeline import ingest
+
+    with psycopg.connect(postgres_server + "/postgres", autocommit=True) as conn:
+        conn.execute("CREATE DATABASE web_dev")
+    hostile = tmp_path_factory.mktemp("pg-store") / "hostile-script.txt"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    url = f"{postgres_server}/web_dev"
+    with open_store(url) as store:
+        report = ingest(store, [*sorted(dev_dir.glob("*.txt")), hostile])
+    assert not report.failed, report.failed
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_client(pg_dev_store):
+    from fastapi.testclient import TestClient
+
+    from readouts.web import create_app
+    with TestClient(create_app(pg_dev_store, api_token=API_TOKEN)) as c:
+        yield c
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def api(request):
+    """A client of the app over the dev-set store, on each backend (read-only tests)."""
+    return request.getfixturevalue("client" if request.param == "sqlite" else "pg_client")
+
+
+@pytest.fixture(scope="session")
 def app(dev_store):
     from readouts.web import create_app
     return create_app(dev_store, api_token=API_TOKEN)

@@ -1,4 +1,7 @@
-"""The JSON API over a store of the dev set: every query, its pagination, its errors, the token."""
+"""The JSON API over a store of the dev set: every query, its pagination, its errors, the token.
+
+Tests taking ``api`` run on a SQLite and on a PostgreSQL store of the same documents (full-text
+search through FTS5 and through tsvector, the event filters, person and document pages)."""
 from __future__ import annotations
 
 import pytest
@@ -12,8 +15,8 @@ def ebrard_id(client) -> int:
     return found["items"][0]["id"]
 
 
-def test_search_finds_documents_and_the_person(client):
-    body = client.get("/api/search", params={"q": "Ebrard"}).json()
+def test_search_finds_documents_and_the_person(api):
+    body = api.get("/api/search", params={"q": "Ebrard"}).json()
     assert any("Ebrard" in p["name"] for p in body["persons"])
     docs = body["documents"]
     assert docs["total"] >= 2
@@ -22,14 +25,14 @@ def test_search_finds_documents_and_the_person(client):
     assert hit["snippet"][s:e].lower() == "ebrard"
 
 
-def test_person_lookup_ignores_accents_and_case(client):
-    plain = client.get("/api/persons", params={"name": "EBRARD"}).json()
-    accented = client.get("/api/persons", params={"name": "ébrard"}).json()
+def test_person_lookup_ignores_accents_and_case(api):
+    plain = api.get("/api/persons", params={"name": "EBRARD"}).json()
+    accented = api.get("/api/persons", params={"name": "ébrard"}).json()
     assert plain["items"] and plain["items"] == accented["items"]
 
 
-def test_person_has_counterparts_events_and_sources(client):
-    p = client.get(f"/api/persons/{ebrard_id(client)}").json()
+def test_person_has_counterparts_events_and_sources(api):
+    p = api.get(f"/api/persons/{ebrard_id(api)}").json()
     assert "Ebrard" in p["name"]
     assert any("Blinken" in c["person"]["name"] for c in p["counterparts"])
     assert p["events"]["total"] >= 1 and p["events"]["items"]
@@ -37,63 +40,63 @@ def test_person_has_counterparts_events_and_sources(client):
     assert isinstance(p["positions"], list)
 
 
-def test_events_paginate_with_a_stable_total(client):
-    first = client.get("/api/events", params={"limit": 3}).json()
-    second = client.get("/api/events", params={"limit": 3, "offset": 3}).json()
+def test_events_paginate_with_a_stable_total(api):
+    first = api.get("/api/events", params={"limit": 3}).json()
+    second = api.get("/api/events", params={"limit": 3, "offset": 3}).json()
     assert first["total"] == second["total"] > 6
     assert len(first["items"]) == 3
     assert not {e["id"] for e in first["items"]} & {e["id"] for e in second["items"]}
 
 
-def test_event_filters_narrow(client):
-    everything = client.get("/api/events", params={"limit": 500}).json()
-    visits = client.get("/api/events", params={"type": "visit", "limit": 500}).json()
+def test_event_filters_narrow(api):
+    everything = api.get("/api/events", params={"limit": 500}).json()
+    visits = api.get("/api/events", params={"type": "visit", "limit": 500}).json()
     assert 0 < visits["total"] < everything["total"]
     assert {e["type"] for e in visits["items"]} == {"visit"}
-    with_ebrard = client.get("/api/events", params={"person": "Ebrard"}).json()
+    with_ebrard = api.get("/api/events", params={"person": "Ebrard"}).json()
     assert with_ebrard["total"] >= 1
     assert all(any("Ebrard" in p["name"] for p in e["persons"]) for e in with_ebrard["items"])
     topic = everything["items"][0]["topics"][0] if everything["items"][0]["topics"] else "migration"
-    on_topic = client.get("/api/events", params={"topic": topic, "limit": 500}).json()
+    on_topic = api.get("/api/events", params={"topic": topic, "limit": 500}).json()
     assert on_topic["total"] >= 1 and all(topic in e["topics"] for e in on_topic["items"])
     dated = [e["date"] for e in everything["items"] if e["date"]]
     since = sorted(dated)[len(dated) // 2]
-    later = client.get("/api/events", params={"since": since, "limit": 500}).json()
+    later = api.get("/api/events", params={"since": since, "limit": 500}).json()
     assert 0 < later["total"] < everything["total"] and all(e["date"] >= since for e in later["items"])
 
 
-def test_event_country_filters_are_consistent(client):
-    everything = client.get("/api/events", params={"limit": 500}).json()["items"]
+def test_event_country_filters_are_consistent(api):
+    everything = api.get("/api/events", params={"limit": 500}).json()["items"]
     countries = sorted({c for e in everything for c in e["countries"]})
     assert countries, "no event has a country side"
     c = countries[0]
-    got = client.get("/api/events", params={"country": c, "limit": 500}).json()
+    got = api.get("/api/events", params={"country": c, "limit": 500}).json()
     assert got["total"] >= 1 and all(c in e["countries"] for e in got["items"])
     pairs = {(a, b) for e in everything for a in e["countries"] for b in e["countries"] if a < b}
     for a, b in sorted(pairs)[:3]:
-        between = client.get("/api/events", params={"between": f"{a},{b}", "limit": 500}).json()
+        between = api.get("/api/events", params={"between": f"{a},{b}", "limit": 500}).json()
         assert between["total"] >= 1
         assert all({a, b} <= set(e["countries"]) for e in between["items"])
-        timeline = client.get("/api/timeline", params={"a": a, "b": b}).json()
+        timeline = api.get("/api/timeline", params={"a": a, "b": b}).json()
         assert timeline["total"] == between["total"]
         dates = [e["date"] for e in timeline["items"] if e["date"]]
         assert dates == sorted(dates)
 
 
-def test_event_shows_its_sources_with_evidence(client):
-    e = client.get("/api/events", params={"person": "Ebrard"}).json()["items"][0]
-    detail = client.get(f"/api/events/{e['id']}").json()
+def test_event_shows_its_sources_with_evidence(api):
+    e = api.get("/api/events", params={"person": "Ebrard"}).json()["items"][0]
+    detail = api.get(f"/api/events/{e['id']}").json()
     assert detail["event"]["id"] == e["id"]
     assert len(detail["sources"]) == e["n_sources"] >= 1
     src = detail["sources"][0]
-    doc = client.get(f"/api/documents/{src['document']['id']}").json()
+    doc = api.get(f"/api/documents/{src['document']['id']}").json()
     for (s, end), text in zip(src["evidence"], src["evidence_text"], strict=True):
         assert doc["text"][s:end] == text
 
 
-def test_document_carries_spans_into_its_text(client):
-    doc_id = client.get("/api/search", params={"q": "Ebrard"}).json()["documents"]["items"][0]["document"]["id"]
-    doc = client.get(f"/api/documents/{doc_id}").json()
+def test_document_carries_spans_into_its_text(api):
+    doc_id = api.get("/api/search", params={"q": "Ebrard"}).json()["documents"]["items"][0]["document"]["id"]
+    doc = api.get(f"/api/documents/{doc_id}").json()
     assert doc["persons"] and doc["events"]
     for m in doc["persons"]:
         for s, e in m["spans"]:
@@ -101,14 +104,14 @@ def test_document_carries_spans_into_its_text(client):
     assert any("Ebrard" in doc["text"][s:e] for m in doc["persons"] for s, e in m["spans"])
 
 
-def test_network_links_people_who_met(client):
-    net = client.get("/api/network").json()
+def test_network_links_people_who_met(api):
+    net = api.get("/api/network").json()
     assert net["nodes"] and net["edges"] and net["total_edges"] >= len(net["edges"])
     ids = {n["id"] for n in net["nodes"]}
     assert all(e["source"] in ids and e["target"] in ids and e["n_events"] >= 1 for e in net["edges"])
-    eid = ebrard_id(client)
+    eid = ebrard_id(api)
     assert any(eid in (e["source"], e["target"]) for e in net["edges"])
-    small = client.get("/api/network", params={"max_edges": 2}).json()
+    small = api.get("/api/network", params={"max_edges": 2}).json()
     assert len(small["edges"]) == 2 and small["total_edges"] == net["total_edges"]
 
 
