@@ -24,17 +24,8 @@ HOSTILE = ("Secretary of State Antony J. Blinken met Mexican Foreign Secretary M
 @pytest.fixture(scope="session")
 def dev_store(dev_dir, tmp_path_factory) -> str:
     """URL of a SQLite store holding the dev set and the hostile document."""
-    from readouts.store import open_store
-    from readouts.store.pipeline import ingest
-
     base = tmp_path_factory.mktemp("store")
-    hostile = base / "hostile-script.txt"
-    hostile.write_text(HOSTILE, encoding="utf-8")
-    url = f"sqlite:///{base / 'readouts.db'}"
-    with open_store(url) as store:
-        report = ingest(store, [*sorted(dev_dir.glob("*.txt")), hostile])
-    assert not report.failed, report.failed
-    return url
+    return _ingest_dev(f"sqlite:///{base / 'readouts.db'}", dev_dir, base)
 
 
 @pytest.fixture(scope="session")
@@ -42,14 +33,17 @@ def pg_dev_store(dev_dir, postgres_server, tmp_path_factory) -> str:
     """URL of a PostgreSQL store holding the same documents as ``dev_store``."""
     import psycopg
 
+    with psycopg.connect(postgres_server + "/postgres", autocommit=True) as conn:
+        conn.execute("CREATE DATABASE web_dev")
+    return _ingest_dev(f"{postgres_server}/web_dev", dev_dir, tmp_path_factory.mktemp("pg-store"))
+
+
+def _ingest_dev(url: str, dev_dir: Path, scratch: Path) -> str:
     from readouts.store import open_store
     from readouts.store.pipeline import ingest
 
-    with psycopg.connect(postgres_server + "/postgres", autocommit=True) as conn:
-        conn.execute("CREATE DATABASE web_dev")
-    hostile = tmp_path_factory.mktemp("pg-store") / "hostile-script.txt"
+    hostile = scratch / "hostile-script.txt"
     hostile.write_text(HOSTILE, encoding="utf-8")
-    url = f"{postgres_server}/web_dev"
     with open_store(url) as store:
         report = ingest(store, [*sorted(dev_dir.glob("*.txt")), hostile])
     assert not report.failed, report.failed
