@@ -26,7 +26,13 @@ LEADS = re.compile(r"\b(?:will lead|led|leads|is leading|will head|headed|heads)
 LED = re.compile(r"\b(?:led|headed|chaired|co-led)\s+by\b", re.IGNORECASE)
 TRAVELS = re.compile(r"\b(?:will|to)\s+(?:travel|lead|visit)\b|\btravels\s+to\b", re.IGNORECASE)
 MEMBERS_HEADER = re.compile(r"^[ \t]*Members? of the (?:[\w.]+ ){0,2}Delegations?[ \t]*:", re.IGNORECASE | re.MULTILINE)
+NEGATED = re.compile(r"\bnot\b|n[’']t\b", re.IGNORECASE)
 ALSO_ATTENDED = re.compile(r"\balso (?:attended|participated|took part)\b", re.IGNORECASE)
+ACCOMPANIED = re.compile(r"\b(?:(?:will be|is|was|were|are|to be)\s+)?(?:accompanied|joined)\s+by\b"
+                         r"|\b(?:will be|is|are)\s+travell?ing\s+with\b", re.IGNORECASE)
+TRAVEL_NEWS = re.compile(r"\b(?:will|to)\s+(?:travel|visit)\b|\btravels?\s+to\b|\btrip\s+to\b", re.IGNORECASE)
+COMPANIONS_END = re.compile(r"\b(?:meet|meets|meeting|meetings|talks|discuss\w*|with|where|in order)\b|[;:]",
+                            re.IGNORECASE)
 DOCUMENT_END = re.compile(r"^#{3}\s*$", re.MULTILINE)
 
 
@@ -49,6 +55,8 @@ def find(doc: Doc, marks: Marks, person_at_char: list[tuple[int, int, int]], hom
     found: list[Delegation] = []
     last: Delegation | None = None
     traveller: list[int] = []
+    text_all = doc.text  # rebuilt from the tokens on every access: read it once
+    travel_news = TRAVEL_NEWS.search(text_all) is not None
     for sent in doc.sents:
         text = sent.text
         m = PRESENTS.search(text)
@@ -66,16 +74,38 @@ def find(doc: Doc, marks: Marks, person_at_char: list[tuple[int, int, int]], hom
             members = _between(person_at_char, sent.start_char, sent.start_char + m.start())
             last = _side(found, _country_in(doc, marks, sent, m, home), members, sent)
             continue
+        m = ACCOMPANIED.search(text)
+        if m and travel_news and not text.rstrip().endswith("?") and not NEGATED.search(text):
+            d = _accompanied(found, doc, sent, m, person_at_char, traveller, home, person_country)
+            if d is not None:
+                last = d
+                continue
         if last is not None and ALSO_ATTENDED.search(text):
             for c in _between(person_at_char, sent.start_char, sent.end_char):
                 side = next((d for d in found if d.country and d.country == person_country.get(c)), last)
                 side.add([c], sent)
-    for m in MEMBERS_HEADER.finditer(doc.text):
-        end = DOCUMENT_END.search(doc.text, m.end())
-        stop = end.start() if end else len(doc.text)
+    for m in MEMBERS_HEADER.finditer(text_all):
+        end = DOCUMENT_END.search(text_all, m.end())
+        stop = end.start() if end else len(text_all)
         members = _between(person_at_char, m.end(), stop)
-        _side(found, _presidential_country(doc.text, m.group(0), home), members, (m.start(), stop))
+        _side(found, _presidential_country(text_all, m.group(0), home), members, (m.start(), stop))
     return [d for d in _merged(found, home, person_country) if d.members]
+
+
+def _accompanied(found: list[Delegation], doc: Doc, sent: Span, m: re.Match[str],
+                 person_at_char: list[tuple[int, int, int]], traveller: list[int], home: str | None,
+                 person_country: dict[int, str | None]) -> Delegation | None:
+    """ "Assistant Secretary Leaf will be accompanied by X and Y": the traveller's delegation, when it names
+    companions of the traveller's side (not a foreign minister the Secretary "will be joined by")."""
+    at = sent.start_char + m.end()
+    stop = COMPANIONS_END.search(sent.text, m.end())
+    companions = _between(person_at_char, at, sent.start_char + stop.start() if stop else sent.end_char)
+    lead = _between(person_at_char, sent.start_char, sent.start_char + m.start()) or traveller[:1]
+    country = next((c for k in lead if (c := person_country.get(k))), None) or home
+    companions = [k for k in companions if person_country.get(k) in (None, country) and k not in lead]
+    if not companions or not lead:
+        return None
+    return _side(found, country, lead + companions, sent)
 
 
 def _between(person_at_char: list[tuple[int, int, int]], start: int, end: int) -> list[int]:
