@@ -78,11 +78,12 @@ def _candidates(doc: Doc, marks: Marks) -> list[tuple[int, int]]:
             if first is not None and first.text in marks.gaz.first_names:
                 out.append((first.i, ent.end))
     n = len(doc)
+    titled = {doc[i + 1].text for i in range(n - 1) if marks.title[i] and marks.name_like(doc[i + 1])}
     for i in range(n - 1):
         if doc[i].text in marks.gaz.first_names and marks.name_like(doc[i]) and marks.name_like(doc[i + 1]):
             out.append((i, i + 2))  # "... for the Western Hemisphere Juan Gonzalez": spaCy may miss it
         if marks.title[i] and doc[i + 1].lower_ in TAIL_LINKS:
-            run = _tail_run(doc, marks, i + 1)
+            run = _tail_run(doc, marks, i + 1, titled)
             if run is not None:
                 out.append(run)
         if (marks.title[i] or marks.honorific[i]) and not (marks.title[i + 1] or marks.honorific[i + 1]) \
@@ -105,8 +106,10 @@ def _candidates(doc: Doc, marks: Marks) -> list[tuple[int, int]]:
     return sorted(out, key=lambda se: (se[0] - se[1], se[0]))
 
 
-def _tail_run(doc: Doc, marks: Marks, i: int) -> tuple[int, int] | None:
-    """The capitalised run after "Director for ...": the title's object and then, maybe, a name."""
+def _tail_run(doc: Doc, marks: Marks, i: int, titled: set[str]) -> tuple[int, int] | None:
+    """The capitalised run after "Director for ...": the title's object and then, maybe, a name.
+
+    titled: words the document puts right after a title ("Assistant Secretary Phee")."""
     n = len(doc)
     e = i
     while e < n and e - i < 12 and (doc[e].is_title or doc[e].lower_ in TAIL_LINKS) \
@@ -117,7 +120,8 @@ def _tail_run(doc: Doc, marks: Marks, i: int) -> tuple[int, int] | None:
     s = e
     while s > i and marks.name_like(doc[s - 1]):
         s -= 1
-    vouched = doc[s].text in marks.gaz.first_names or doc[s].ent_type_ == "PERSON"
+    # "... for African Affairs Molly Phee" when the document also says "Assistant Secretary Phee"
+    vouched = doc[s].text in marks.gaz.first_names or doc[s].ent_type_ == "PERSON" or doc[e - 1].text in titled
     return (s, e) if e - s >= 3 or e - s == 2 and vouched else None
 
 

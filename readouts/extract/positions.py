@@ -37,12 +37,28 @@ def titles_for(doc: Doc, marks: Marks, orgs: OrgTable, m: Mention, person_at: di
     phrases = [_before(doc, marks, m.start, person_at, around), _after(doc, marks, orgs, m.end, person_at),
                _apposed_before(doc, marks, m.start, person_at)]
     out = []
-    for p in phrases:
+    for k, p in enumerate(phrases):
         if p is not None:
             found = _split(doc, marks, orgs, *p)
             if found is not None:
+                if k == 0 and found.org is None:
+                    _body_after_name(doc, orgs, m.end, found)
                 out.append(found)
     return out
+
+
+def _body_after_name(doc: Doc, orgs: OrgTable, end: int, found: Found) -> None:
+    """ "Acting Director Kari Johnstone of the Office to Monitor and Combat Trafficking in Persons",
+    "Special Advisor Judd Devermont from the National Security Council": the title's body."""
+    i = end
+    if i + 1 >= len(doc) or doc[i].lower_ not in ("of", "from"):
+        return
+    i += 2 if doc[i + 1].lower_ == "the" else 1
+    span = orgs.span_at(i)
+    if span is not None and span[0] == i:
+        found.org = orgs.at[i]
+        last = doc[span[1] - 1]
+        found.evidence = [(s, max(e, last.idx + len(last))) for s, e in found.evidence]
 
 
 def country_after(doc: Doc, marks: Marks, end: int) -> str | None:
@@ -89,8 +105,9 @@ def _before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int],
     while s > 0 and e - s < MAX_TITLE_TOKENS and (_allowed(doc, marks, s - 1, person_at)
                                                    or _enumerated(doc, marks, s - 1, person_at)):
         prev = doc[s - 1]
-        if prev.lower_ == "and" and s >= 2 and (s - 2) in person_at or prev.lower_ in ("in", "at"):
-            break
+        if prev.lower_ == "and" and s >= 2 and ((s - 2) in person_at or (s - 2) in marks.org_tokens) \
+                or prev.lower_ in ("in", "at"):
+            break  # "... from the National Security Council and U.S. Air Force Major General X"
         span = orgs_around.get(s - 1)
         if span is not None and span[1] >= start:
             break  # "Office of Vice President Harris": the title belongs to the body, not the person
@@ -102,8 +119,9 @@ def _before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int],
 def _before_rank(doc: Doc, marks: Marks, s: int, e: int) -> int:
     """ "Secretary of State Cardinal Pietro Parolin": the rank goes, the office stays."""
     for k in range(max(s + 1, e - 2), e):
-        if " ".join(t.lower_ for t in doc[k:e]) in marks.gaz.ranks and any(marks.title[j] for j in range(s, k)):
-            return k
+        if " ".join(t.lower_ for t in doc[k:e]) in marks.gaz.ranks:
+            # the longest rank decides: "Major General" is one rank, not "Major" and a "General"
+            return k if any(marks.title[j] for j in range(s, k)) else e
     return e
 
 
@@ -174,6 +192,9 @@ def _after(doc: Doc, marks: Marks, orgs: OrgTable, end: int, person_at: dict[int
         span = orgs.span_at(e)
         if span is not None and span[0] == e:
             e = span[1]  # a body named inside the apposition may hold a name: "Office of Vice President Harris"
+            continue
+        if t.text == "," and _enumerated(doc, marks, e, person_at):
+            e += 1  # "Director of Strategy, Engagement, and Programs, U.S. Africa Command"
             continue
         if t.text == "," and e + 1 < n:
             unit = _sub_unit(doc, e + 1)
