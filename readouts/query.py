@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
@@ -392,29 +392,71 @@ def _live_persons() -> sa.ColumnElement[bool]:
     return Person.merged_into_id.is_(None)
 
 
+@dataclass
+class _NameIndex:
+    """Every live entity's folded names (its own and those its mentions gave it) and document count."""
+
+    ids: list[int]
+    keys: list[str]  # the entity's own name_key
+    texts: list[str]  # every folded name of the entity, joined by "\n" (never inside a name)
+    n_docs: list[int]
+    labels: list[tuple[str, str | None, str | None, str]]  # name, country, acronym, kind
+    acronyms: dict[str, list[int]] = field(default_factory=dict)  # lower-cased acronym -> positions
+
+
+def _person_names(session: Session) -> _NameIndex:
+    """The persons' names, read once per store fingerprint: matching them is then a scan in memory.
+
+    A LIKE '%…%' over persons and their mentions cannot use an index on either backend, and a name
+    search runs on every search page; about 10 MB of strings for 100k persons is cheaper than that.
+    """
+    def compute() -> _NameIndex:
+        mention_names: dict[int, set[str]] = defaultdict(set)
+        for pid, key in session.execute(sa.select(PersonMention.person_id, PersonMention.name_key).distinct()
+                                        .where(PersonMention.person_id.is_not(None),
+                                               PersonMention.name_key.is_not(None))):
+            mention_names[pid].add(key)
+        n_docs = dict(session.execute(
+            sa.select(PersonMention.person_id, sa.func.count(sa.distinct(PersonMention.document_id)))
+            .where(PersonMention.person_id.is_not(None)).group_by(PersonMention.person_id)).all())
+        idx = _NameIndex([], [], [], [], [])
+        for r in session.execute(sa.select(Person.id, Person.name, Person.name_key, Person.country)
+                                 .where(_live_persons()).order_by(Person.id)):
+            idx.ids.append(r.id)
+            idx.keys.append(r.name_key)
+            idx.texts.append("\n".join([r.name_key, *sorted(mention_names.get(r.id, ()))]))
+            idx.n_docs.append(n_docs.get(r.id, 0))
+            idx.labels.append((r.name, r.country, None, "person"))
+        return idx
+    return _cached(session, "person_names", compute)  # type: ignore[no-any-return]
+
+
+def _name_matches(idx: _NameIndex, key: str) -> list[int]:
+    """Positions in ``idx`` of the entities whose names contain ``key`` or whose acronym is ``key``:
+    exact names and acronyms first, then names starting with ``key``, then the most documented."""
+    acronym = set(idx.acronyms.get(key, ()))
+    hits = acronym.union(i for i, text in enumerate(idx.texts) if key in text)
+    def rank(i: int) -> tuple[Any, ...]:
+        own = idx.keys[i]
+        exact = 0 if own == key or i in acronym else 1 if own.startswith(key + " ") else 2
+        return (exact, -idx.n_docs[i], idx.labels[i][0], idx.ids[i])
+    return sorted(hits, key=rank)
+
+
 def find_persons(session: Session, name: str, *, limit: int = 20, offset: int = 0) -> Page[PersonSummary]:
     """Persons whose name (or any name a document gave them) contains ``name``, ignoring accents and case.
 
-    Exact names first, then the persons the most documents mention.
+    Exact names first (then names that start with ``name``), then the persons the most documents
+    mention. Matched in memory over the names read once per store fingerprint (:func:`_person_names`).
     """
     limit, offset = _paging(limit, offset)
     key = " ".join(_WORD.findall(fold(name)))
     if not key:
         return Page([], 0, limit, offset)
-    like = f"%{key}%"
-    by_mention = sa.select(PersonMention.person_id).where(PersonMention.name_key.like(like))
-    matched = sa.select(Person.id).where(_live_persons(), sa.or_(Person.name_key.like(like),
-                                                                 Person.id.in_(by_mention)))
-    total = _count(session, matched)
-    n_docs = (sa.select(PersonMention.person_id, sa.func.count(sa.distinct(PersonMention.document_id)).label("n"))
-              .where(PersonMention.person_id.in_(matched)).group_by(PersonMention.person_id).subquery())
-    exact = sa.case((Person.name_key == key, 0), (Person.name_key.like(f"{key} %"), 1), else_=2)
-    rows = session.execute(
-        sa.select(Person.id, Person.name, Person.country, sa.func.coalesce(n_docs.c.n, 0).label("n"))
-        .outerjoin(n_docs, n_docs.c.person_id == Person.id)
-        .where(Person.id.in_(matched))
-        .order_by(exact, sa.desc("n"), Person.name, Person.id).limit(limit).offset(offset)).all()
-    return Page([PersonSummary(r.id, r.name, r.country, r.n) for r in rows], total, limit, offset)
+    idx = _person_names(session)
+    hits = _name_matches(idx, key)
+    return Page([PersonSummary(idx.ids[i], idx.labels[i][0], idx.labels[i][1], idx.n_docs[i])
+                 for i in hits[offset:offset + limit]], len(hits), limit, offset)
 
 
 def resolve_person(session: Session, name_or_id: str | int) -> int:
@@ -497,25 +539,42 @@ def _documents_mentioning(session: Session, doc_col: Any, cond: sa.ColumnElement
 
 # --- organizations -------------------------------------------------------------------------------
 
+def _organization_names(session: Session) -> _NameIndex:
+    """The organizations' names and acronyms, read once per store fingerprint (see :func:`_person_names`)."""
+    def compute() -> _NameIndex:
+        n_docs = dict(session.execute(
+            sa.select(OrgMention.organization_id, sa.func.count(sa.distinct(OrgMention.document_id)))
+            .where(OrgMention.organization_id.is_not(None)).group_by(OrgMention.organization_id)).all())
+        idx = _NameIndex([], [], [], [], [])
+        for o in session.execute(sa.select(Organization.id, Organization.name, Organization.name_key,
+                                           Organization.acronym, Organization.country, Organization.kind)
+                                 .order_by(Organization.id)):
+            idx.ids.append(o.id)
+            idx.keys.append(o.name_key)
+            idx.texts.append(o.name_key.lower())  # some keys keep an acronym's capitals: "acr:UNRWA"
+            idx.n_docs.append(n_docs.get(o.id, 0))
+            idx.labels.append((o.name, o.country, o.acronym, o.kind))
+            if o.acronym:
+                idx.acronyms.setdefault(o.acronym.lower(), []).append(len(idx.ids) - 1)
+        return idx
+    return _cached(session, "organization_names", compute)  # type: ignore[no-any-return]
+
+
 def find_organizations(session: Session, name: str, *, limit: int = 20,
                        offset: int = 0) -> Page[OrganizationSummary]:
-    """Organizations whose name or acronym contains ``name`` (accents and case ignored)."""
+    """Organizations whose name contains ``name`` or whose acronym is ``name`` (accents and case ignored).
+
+    Exact names and acronyms first, then names that start with ``name``, then the most documented.
+    """
     limit, offset = _paging(limit, offset)
     key = " ".join(_WORD.findall(fold(name)))
     if not key:
         return Page([], 0, limit, offset)
-    cond = sa.or_(Organization.name_key.like(f"%{key}%"), sa.func.lower(Organization.acronym) == key)
-    total = _count(session, sa.select(Organization.id).where(cond))
-    n_docs = (sa.select(OrgMention.organization_id, sa.func.count(sa.distinct(OrgMention.document_id)).label("n"))
-              .where(OrgMention.organization_id.in_(sa.select(Organization.id).where(cond)))
-              .group_by(OrgMention.organization_id).subquery())
-    exact = sa.case((Organization.name_key == key, 0), (sa.func.lower(Organization.acronym) == key, 0), else_=1)
-    rows = session.execute(
-        sa.select(Organization, sa.func.coalesce(n_docs.c.n, 0).label("n"))
-        .outerjoin(n_docs, n_docs.c.organization_id == Organization.id).where(cond)
-        .order_by(exact, sa.desc("n"), Organization.name).limit(limit).offset(offset)).all()
-    return Page([OrganizationSummary(o.id, o.name, o.acronym, o.country, o.kind, n) for o, n in rows],
-                total, limit, offset)
+    idx = _organization_names(session)
+    hits = _name_matches(idx, key)
+    return Page([OrganizationSummary(idx.ids[i], idx.labels[i][0], idx.labels[i][2], idx.labels[i][1],
+                                     idx.labels[i][3], idx.n_docs[i]) for i in hits[offset:offset + limit]],
+                len(hits), limit, offset)
 
 
 def organization(session: Session, org_id: int, *, limit: int = 20, offset: int = 0) -> OrganizationDetail:
@@ -579,7 +638,28 @@ def events(session: Session, f: EventFilter | None = None, *, limit: int = 20, o
            oldest_first: bool = False) -> Page[EventSummary]:
     """Canonical events matching the filter, newest first (undated last)."""
     limit, offset = _paging(limit, offset)
-    return _event_page(session, event_ids(session, f or EventFilter()), limit, offset, oldest_first)
+    if f is None or f == EventFilter():
+        return _all_events_page(session, limit, offset, oldest_first)
+    return _event_page(session, event_ids(session, f), limit, offset, oldest_first)
+
+
+def _all_events_page(session: Session, limit: int, offset: int, oldest_first: bool) -> Page[EventSummary]:
+    """Every event, dated ones by date (then id) and undated ones after them.
+
+    The dated part walks ``ix_events_date`` and the undated part the primary key, so a page costs
+    an index range rather than sorting the whole table (which ``date IS NULL`` in one ORDER BY forces).
+    """
+    total, n_dated = session.execute(sa.select(sa.func.count(), sa.func.count(Event.date))).one()
+    rows: list[Event] = []
+    if offset < n_dated:
+        rows.extend(session.scalars(
+            sa.select(Event).where(Event.date.is_not(None))
+            .order_by(*((Event.date, Event.id) if oldest_first else (Event.date.desc(), Event.id)))
+            .limit(limit).offset(offset)))
+    if len(rows) < limit and total > n_dated:
+        rows.extend(session.scalars(sa.select(Event).where(Event.date.is_(None)).order_by(Event.id)
+                                    .limit(limit - len(rows)).offset(max(0, offset - n_dated))))
+    return Page(_summaries(session, rows), total, limit, offset)
 
 
 def timeline(session: Session, country_a: str, country_b: str, *, since: str | None = None,
@@ -738,32 +818,65 @@ def network(session: Session, *, country: str | None = None, topic: str | None =
                                                   until=until, max_edges=max_edges))
 
 
+@dataclass
+class _EventPersons:
+    """Who took part in which canonical event, with what the network filters look at."""
+
+    persons: dict[int, list[int]]  # event id -> sorted person ids
+    date: dict[int, date | None]
+    topics: dict[int, set[str]]
+    country: dict[int, str | None]  # person id -> country
+    name: dict[int, str]
+
+
+def _event_persons_index(session: Session) -> _EventPersons:
+    """Every event's persons, read once per store fingerprint: each network is then counted in memory.
+
+    A filtered network was a self-join of all participants grouped by pair (about 250 ms on a
+    whole-corpus SQLite store) for each new combination of filters; this is one read of the
+    participants, and a network from it takes a few milliseconds.
+    """
+    def compute() -> _EventPersons:
+        persons: dict[int, set[int]] = defaultdict(set)
+        sub = _event_persons()
+        for event_id, person_id in session.execute(sa.select(sub.c.event_id, sub.c.person_id)):
+            persons[event_id].add(person_id)
+        dates, topic_sets = {}, {}
+        for e in session.execute(sa.select(Event.id, Event.date, Event.topics)):
+            d = e.date
+            dates[e.id] = date.fromisoformat(d) if isinstance(d, str) else d
+            topic_sets[e.id] = {str(t).lower() for t in (e.topics or [])}
+        people = session.execute(sa.select(Person.id, Person.name, Person.country)).all()
+        return _EventPersons({e: sorted(ps) for e, ps in persons.items()}, dates, topic_sets,
+                             {p.id: p.country for p in people}, {p.id: p.name for p in people})
+    return _cached(session, "event_persons", compute)  # type: ignore[no-any-return]
+
+
 def _network(session: Session, *, country: str | None, topic: str | None, since: str | None,
              until: str | None, max_edges: int) -> Network:
-    ids = event_ids(session, EventFilter(topic=topic, since=since, until=until))
-    a, b = _event_persons(), _event_persons()
-    pa, pb = aliased(Person), aliased(Person)
-    stmt = (sa.select(a.c.person_id.label("src"), b.c.person_id.label("dst"),
-                      sa.func.count(sa.distinct(a.c.event_id)).label("n"))
-            .select_from(a).join(b, sa.and_(a.c.event_id == b.c.event_id, a.c.person_id < b.c.person_id))
-            .group_by(a.c.person_id, b.c.person_id))
-    if topic or since or until:
-        stmt = stmt.where(a.c.event_id.in_(ids))
-    if country:
-        stmt = (stmt.join(pa, pa.id == a.c.person_id).join(pb, pb.id == b.c.person_id)
-                .where(sa.or_(pa.country == country.upper(), pb.country == country.upper())))
-    total = _count(session, stmt)
-    edges = [NetworkEdge(r.src, r.dst, r.n) for r in
-             session.execute(stmt.order_by(sa.desc("n"), "src", "dst").limit(max_edges)).all()]
-    node_ids = {e.source for e in edges} | {e.target for e in edges}
+    since_d, until_d = _date(since, "since"), _date(until, "until")
+    idx = _event_persons_index(session)
+    wanted = topic.lower() if topic else None
+    code = country.upper() if country else None
+    pairs: dict[tuple[int, int], int] = defaultdict(int)
+    for event_id, persons in idx.persons.items():
+        d = idx.date.get(event_id)
+        if (wanted and wanted not in idx.topics.get(event_id, ())) or (since_d and (d is None or d < since_d)) \
+                or (until_d and (d is None or d > until_d)):
+            continue
+        for i, src in enumerate(persons):
+            for dst in persons[i + 1:]:
+                if code is None or idx.country.get(src) == code or idx.country.get(dst) == code:
+                    pairs[(src, dst)] += 1
+    ranked = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:max_edges]
+    edges = [NetworkEdge(src, dst, n) for (src, dst), n in ranked]
     degree: dict[int, int] = defaultdict(int)
     for e in edges:
         degree[e.source] += e.n_events
         degree[e.target] += e.n_events
-    people = session.execute(sa.select(Person.id, Person.name, Person.country).where(Person.id.in_(node_ids))).all()
-    nodes = [NetworkNode(p.id, p.name, p.country, degree[p.id]) for p in people]
-    nodes.sort(key=lambda n: (-n.n_events, n.name))
-    return Network(nodes=nodes, edges=edges, total_edges=total)
+    nodes = [NetworkNode(pid, idx.name[pid], idx.country.get(pid), n) for pid, n in degree.items()]
+    nodes.sort(key=lambda n: (-n.n_events, n.name, n.id))
+    return Network(nodes=nodes, edges=edges, total_edges=len(pairs))
 
 
 def countries(session: Session) -> list[str]:
