@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from readouts.errors import InputError, NotFound
 from readouts.filters import EventFilter
@@ -415,7 +415,8 @@ def _person_names(session: Session) -> _NameIndex:
         for pid, key in session.execute(sa.select(PersonMention.person_id, PersonMention.name_key).distinct()
                                         .where(PersonMention.person_id.is_not(None),
                                                PersonMention.name_key.is_not(None))):
-            mention_names[pid].add(key)
+            if pid is not None and key is not None:
+                mention_names[pid].add(key)
         n_docs = dict(session.execute(
             sa.select(PersonMention.person_id, sa.func.count(sa.distinct(PersonMention.document_id)))
             .where(PersonMention.person_id.is_not(None)).group_by(PersonMention.person_id)).all())
