@@ -43,7 +43,7 @@ def titles_for(doc: Doc, marks: Marks, orgs: OrgTable, m: Mention, person_at: di
             if found is not None:
                 if k == 0 and found.org is None:
                     _body_after_name(doc, orgs, m.end, found)
-                out.append(found)
+                out.extend(split_joined(doc, marks, found))
     return out
 
 
@@ -109,7 +109,7 @@ def _before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int],
                 or prev.lower_ in ("in", "at"):
             break  # "... from the National Security Council and U.S. Air Force Major General X"
         span = orgs_around.get(s - 1)
-        if span is not None and span[1] >= start:
+        if span is not None and span[1] >= start and (span[1] > start or any(marks.title[j] for j in range(*span))):
             break  # "Office of Vice President Harris": the title belongs to the body, not the person
         s -= 1
     e = _before_rank(doc, marks, s, e)
@@ -150,13 +150,15 @@ def _apposed_before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int
             depth += 1
         elif t.text == "(":
             depth -= 1
-        elif depth == 0 and (_opens(doc, s - 1) or not _allowed(doc, marks, s - 1, person_at, True)):
+        elif depth == 0 and (_opens(doc, s - 1) or not _allowed(doc, marks, s - 1, person_at, True)
+                             or t.lower_ == "and" and s >= 2 and (s - 2) in person_at):
             break
         s -= 1
     if depth != 0 or s == e:
         return None
     lead = doc[s - 1] if s > 0 else None
     opened = lead is None or lead.lower_ in APPOSITION_STARTS or lead.text in (";", ":", "\n", ",") \
+        or lead.lower_ in ("and", "with", "by") and doc[s].lower_ in APPOSITION_STARTS \
         or lead.is_sent_end or doc[s].is_sent_start
     if not opened:
         return None
@@ -289,7 +291,43 @@ def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | No
     if e <= s or not any(marks.title[i] for i in range(s, e)):
         return None
     first, last = doc[min(s, stated_start)], doc[max(e, stated_end) - 1]
-    return Found(doc[s:e].text, org, country, [(first.idx, last.idx + len(last))])
+    evidence = [(first.idx, last.idx + len(last))]
+    if doc[s:e].text.lower() in HEADS_NEEDING_OBJECT and org is not None and e < stated_end:
+        e = stated_end  # "the head of the Foreign Ministry": "head" alone states no office
+        while e > s and doc[e - 1].text in (",", ")") or doc[e - 1].text == "(":
+            e -= 1
+    return Found(_as_title(doc, s, e), org, country, evidence)
+
+
+HEADS_NEEDING_OBJECT = frozenset({"head", "chief"})
+
+
+def _as_title(doc: Doc, s: int, e: int) -> str:
+    """A title stated in lower case ("the legal consultant") is given capitalised, as titles are."""
+    text = doc[s:e].text
+    if not doc[s].is_lower:
+        return text
+    return "".join((t.text if t.lower_ in CONNECTORS or not t.is_lower else t.text[:1].upper() + t.text[1:])
+                   + t.whitespace_
+                   for t in doc[s:e]).strip()
+
+
+def split_joined(doc: Doc, marks: Marks, found: Found) -> list[Found]:
+    """ "Under Secretary for Civilian Security, Democracy, and Human Rights and U.S. Special Coordinator
+    for Tibetan Issues": two offices joined by "and", each with its own object, become two titles;
+    "Special Assistant to the President and Senior Director" (one White House office) stays one."""
+    left, sep, right = found.title.rpartition(" and ")
+    right = right.removeprefix("U.S. ")
+    if not sep or not right[:1].isupper():
+        return [found]
+    words = right.lower().split()
+    head = next((k for k in range(len(words)) if " ".join(words[:k + 1]) in marks.gaz.title_heads
+                 or words[k] in marks.gaz.title_heads), None)
+    objects = all(f" {w} " in f" {x} " for x, w in ((left, "for"), (right, "for")))
+    if head is None or head > 2 or not objects:
+        return [found]
+    return [Found(left, None, found.country, list(found.evidence)),
+            Found(right, found.org, found.country, list(found.evidence))]
 
 
 def _strip_ends(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int]:
