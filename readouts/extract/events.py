@@ -19,7 +19,7 @@ import numpy
 from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc, Span, Token
 
-from readouts.extract import events_dates, events_places
+from readouts.extract import events_dates, events_header, events_places
 from readouts.extract.events_lexicon import Triggers, country_code, topic_patterns, triggers
 from readouts.extract.events_mentions import GROUP, Mention, candidates, find
 from readouts.extract.events_places import Place
@@ -45,6 +45,7 @@ class Draft:
     multilateral: bool = False
     same_sentence_key: int = -1
     actor: str | None = None  # who the next "The Secretary …" or "He …" is
+    header: list[tuple[int, int]] = field(default_factory=list)  # a transcript's speaker and place lines
 
     def parties(self) -> set[str]:
         return set(self.persons) | set(self.organizations) | set(self.delegations) | {"c:" + c for c in self.countries}
@@ -157,6 +158,7 @@ def fill(record: Record, doc: Doc) -> None:
     drafts = _merge_country_and_city_visits(drafts)
     _places_of_stops(drafts, sents, doc, going)
     _borrow_places(drafts)
+    drafts = _header_meeting(record, drafts)
     record.events = [_event(i, d, record) for i, d in enumerate(drafts, 1)]
 
 
@@ -676,6 +678,32 @@ def _borrow_places(drafts: list[Draft]) -> None:
                 d.place = trip.place
 
 
+def _header_meeting(record: Record, drafts: list[Draft]) -> list[Draft]:
+    """A transcript "… Before Their Meeting" whose header lists the speakers is their meeting (events_header);
+    the body's mentions of a meeting among them alone that day ("our meeting today") are the same one."""
+    h = events_header.meeting(record)
+    if h is None:
+        return drafts
+    text = record.document.text
+    ps, pe = h.place
+    place_text = text[ps:pe]
+    country = country_code(place_text.rsplit(",", 1)[-1].strip()) or country_code(place_text)
+    meeting = Draft(type="meeting", status="happened", sents=[], persons=list(h.persons), date=h.date,
+                    place=Place(ps, pe, place_text, country), header=h.evidence)
+    known = set(h.persons)
+    sides = h.sides | {p.country for p in record.persons if p.id in known and p.country}
+    kept = []
+    for d in drafts:
+        if (d.type == "meeting" and d.status != "referenced" and d.persons and set(d.persons) <= known
+                and not d.organizations and not d.delegations and set(d.countries) <= sides
+                and d.date in (None, h.date)):
+            for sent in d.sents:
+                meeting.add_sent(sent)
+        else:
+            kept.append(d)
+    return [meeting, *kept]
+
+
 # ---- when and where ---------------------------------------------------------------------------
 
 def _date(m: Mention, doc: Doc, base: str | None) -> str | None:
@@ -782,7 +810,7 @@ def _event(n: int, d: Draft, record: Record) -> Event:
                participants=Participants(persons=d.persons, organizations=d.organizations,
                                          delegations=d.delegations, countries=d.countries),
                topics=topics,
-               evidence=[(s.start_char, s.end_char) for s in sents])
+               evidence=[*d.header, *((s.start_char, s.end_char) for s in sents)])
     ev.plover = plover_code(ev, record, place_country=d.place.country if d.place else None,
                             multilateral=d.multilateral)
     return ev

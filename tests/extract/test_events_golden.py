@@ -1,7 +1,7 @@
 """Golden files: real corpus sentences and the event fragments the extractor must find in them.
 
 Each tests/golden/events/<name>.json holds the text (with its corpus id as `source`), the
-document date, and `expect`: event fragments (type, status, date, location, participant names or
+document date (and its title, when the title matters), and `expect`: event fragments (type, status, date, location, participant names or
 countries, PLOVER) that some event must match; `count` pins how many events of a type there are.
 Names are matched leniently (a participant whose name contains the expected one) because the
 entity stage that fills persons evolves on its own.
@@ -62,7 +62,8 @@ def _matches(record: Record, ev: Event, want: dict) -> list[str]:
 
 @pytest.fixture(scope="module")
 def records() -> dict[str, Record]:
-    return {p.stem: extract(_load(p)["text"], date=_load(p)["date"]) for p in CASES}
+    cases = {p.stem: _load(p) for p in CASES}
+    return {k: extract(c["text"], date=c["date"], title=c.get("title")) for k, c in cases.items()}
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])

@@ -1,6 +1,9 @@
 """The event stage's parts on their own: date phrases, PLOVER table, trigger data, sentences."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from readouts.extract import events_dates
@@ -81,3 +84,32 @@ def test_title_only_subject_stands_for_the_last_actor():
     assert any("Nuland" in n for n in names) and any("Bazoum" in n for n in names)
     assert meeting.status == "planned" and meeting.location == "Niger"
     assert [ev.location for ev in record.events if ev.type == "visit"] == ["Tanzania", "Niger"]
+
+
+# the opening of a real transcript (usstate-8951ba45924f), as in tests/golden/events/remarks_header_meeting.json
+_HEADER = json.loads((Path(__file__).resolve().parents[1] / "golden" / "events" / "remarks_header_meeting.json")
+                     .read_text(encoding="utf-8"))["text"]
+
+
+@pytest.mark.parametrize("title, meetings", [
+    ("Secretary Antony J. Blinken and Swedish Foreign Minister Ann Linde Before Their Meeting", 1),
+    ("Secretary Antony J. Blinken and Swedish Foreign Minister Ann Linde at a Joint Press Availability", 1),
+    ("Secretary Antony J. Blinken and Swedish Foreign Minister Ann Linde on Climate", 0),  # the title does not say they meet
+    (None, 0),  # no title: no guess
+])
+def test_a_transcript_header_is_the_speakers_meeting_when_the_title_says_so(title, meetings):
+    record = extract(_HEADER, date="2022-05-04", title=title)
+    found = [e for e in record.events if e.type == "meeting"]
+    assert len(found) == meetings, record.events
+    if found:
+        ev = found[0]
+        assert (ev.status, ev.date, ev.location) == ("happened", "2022-05-04", "Washington, D.C.")
+        assert {record.person(p).name for p in ev.participants.persons} == {"Antony J. Blinken", "Ann Linde"}
+        assert [_HEADER[s:e] for s, e in ev.evidence] == [
+            "Antony J. Blinken, Secretary of State", "Ann Linde, Swedish Foreign Minister", "Washington, D.C."]
+
+
+def test_a_header_of_one_side_is_no_meeting():
+    text = _HEADER.replace("Ann Linde, Swedish Foreign Minister", "Ned Price, Department Spokesperson")
+    record = extract(text, date="2022-05-04", title="Secretary Blinken and Spokesperson Price Before Their Meeting")
+    assert [e for e in record.events if e.type == "meeting"] == []

@@ -32,11 +32,6 @@ def _events_of(s, external_id: str, type_: str) -> set[int]:
         t.Document.external_id == external_id, t.EventReport.type == type_)))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "extractor: in the remarks usstate-067ddf44b186 it finds no Blinken–Ebrard meeting (its only events "
-    "are the Biden–López Obrador call, referenced and planned: 'Before Their Meeting' in the title and "
-    "'to have a meeting' in the text are not read as the speakers' meeting), so there is no second "
-    "report to join the readout's"))
 def test_readout_and_remarks_of_the_blinken_ebrard_meeting_are_one_event(db_url, corpus, tmp_path):
     readout, remarks = "usstate-bc64a53eea9b", "usstate-067ddf44b186"
     with _ingest(db_url, corpus, tmp_path, [readout, remarks]) as store, store.session() as s:
