@@ -120,6 +120,8 @@ def _tail_run(doc: Doc, marks: Marks, i: int, titled: set[str]) -> tuple[int, in
     s = e
     while s > i and marks.name_like(doc[s - 1]):
         s -= 1
+    if s == e:
+        return None  # no run at all, e.g. a title that ends the document
     # "... for African Affairs Molly Phee" when the document also says "Assistant Secretary Phee"
     vouched = doc[s].text in marks.gaz.first_names or doc[s].ent_type_ == "PERSON" or doc[e - 1].text in titled
     return (s, e) if e - s >= 3 or e - s == 2 and vouched else None

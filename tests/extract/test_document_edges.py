@@ -1,0 +1,11 @@
+"""Documents whose last words are a title: found by ingesting the whole corpus (uswh-51ac16d47797)."""
+from __future__ import annotations
+
+from readouts.extract import extract
+
+
+def test_a_document_that_ends_with_a_title_is_extracted():
+    text = ("Together we will help him get the job done in order to save lives.\n\n"
+            "Stefanie Feldman is Deputy Assistant to the President and Senior Advisor to the Domestic Policy Advisor")
+    record = extract(text, date="2021-06-23")
+    assert any(p.name == "Stefanie Feldman" for p in record.persons)
