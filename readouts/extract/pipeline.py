@@ -56,11 +56,31 @@ def extract_documents(sources: Iterable[SourceDocument], *, batch_size: int | No
     """Each source with its record, or with the error that stopped it; the batch goes on."""
     nlp = load_nlp()
     size = batch_size or int(settings.get("batch_size"))  # type: ignore[arg-type]
-    pairs = ((s.text, s) for s in sources)
-    for doc, src in nlp.pipe(pairs, as_tuples=True, batch_size=size):
-        try:
-            yield src, build_record(doc, src)
-        except InputError as e:
-            yield src, e
-        except Exception as e:  # noqa: BLE001 - one document's bug must not stop the batch
-            yield src, ReadoutsError(f"{src.name}: extraction failed ({type(e).__name__}: {e})")
+    budget = int(settings.get("batch_chars"))  # type: ignore[arg-type]
+    for group in batches(sources, size=size, max_chars=budget):
+        for doc, src in zip(nlp.pipe([s.text for s in group], batch_size=len(group)), group):
+            try:
+                yield src, build_record(doc, src)
+            except InputError as e:
+                yield src, e
+            except Exception as e:  # noqa: BLE001 - one document's bug must not stop the batch
+                yield src, ReadoutsError(f"{src.name}: extraction failed ({type(e).__name__}: {e})")
+
+
+def batches(sources: Iterable[SourceDocument], *, size: int, max_chars: int) -> Iterator[list[SourceDocument]]:
+    """Groups of at most ``size`` documents and about ``max_chars`` characters.
+
+    spaCy's memory grows with the text of a whole batch: sixteen 80,000-character
+    transcripts at once cost far more than sixteen readouts, so long documents go
+    in small groups (one alone if it is over the budget by itself).
+    """
+    group: list[SourceDocument] = []
+    chars = 0
+    for src in sources:
+        if group and (len(group) >= size or chars + len(src.text) > max_chars):
+            yield group
+            group, chars = [], 0
+        group.append(src)
+        chars += len(src.text)
+    if group:
+        yield group
