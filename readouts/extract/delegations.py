@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from readouts.extract.marks import Marks
 
@@ -130,25 +131,25 @@ def _country_before(doc: Doc, marks: Marks, sent: Span, offset: int, home: str |
     """The side named just before "delegation": "The Mexican delegation", "the U.S. delegation"."""
     at = sent.start_char + offset
     window = [t for t in sent if t.idx < at][-6:]
-    for t in reversed(window):
-        place = marks.place_at.get(t.i)
-        if place is not None:
-            return place.country
-        if t.lower_ == "presidential":
-            return home
-    return None
+    found, country = _first_side(reversed(window), marks, home)
+    return country if found else None
 
 
 def _country_in(doc: Doc, marks: Marks, sent: Span, m: re.Match[str], home: str | None) -> str | None:
     s, e = sent.start_char + m.start(), sent.start_char + m.end()
-    for t in sent:
-        if s <= t.idx < e:
-            place = marks.place_at.get(t.i)
-            if place is not None:
-                return place.country
-            if t.lower_ == "presidential":
-                return home
-    return home
+    found, country = _first_side((t for t in sent if s <= t.idx < e), marks, home)
+    return country if found else home
+
+
+def _first_side(tokens: Iterable[Token], marks: Marks, home: str | None) -> tuple[bool, str | None]:
+    """The first token that names a side: a place's country, or "presidential" (the home government)."""
+    for t in tokens:
+        place = marks.place_at.get(t.i)
+        if place is not None:
+            return True, place.country
+        if t.lower_ == "presidential":
+            return True, home
+    return False, None
 
 
 def _presidential_country(text: str, header: str, home: str | None) -> str | None:
