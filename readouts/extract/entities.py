@@ -6,6 +6,7 @@ the country each person serves. Ids are p1.., o1.., d1.. in order of first menti
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from spacy.tokens import Doc, Span
@@ -72,7 +73,8 @@ def home_country(doc: Doc, marks: Marks, source: str | None) -> str | None:
             m in source for m in US_MARKERS[-2:])):
         return "USA"
     opening = head.lower()
-    if any(f"{t} " in opening for t in marks.gaz.home_titles if " of state" in t or t == "spokesperson"):
+    if any(re.search(rf"\b{re.escape(t)}\b", opening) for t in marks.gaz.home_titles
+           if " of state" in t or t == "spokesperson"):
         return "USA"  # "Under Secretary of State for Political Affairs Victoria Nuland will travel ..."
     counts = Counter(p.country for p in marks.places)
     return counts.most_common(1)[0][0] if counts else None
@@ -261,7 +263,7 @@ def _contextual_country(doc: Doc, marks: Marks, c: Cluster, found: list[Found], 
             return next((p.country for p in marks.places if p.country != visited), None) \
                 if home == visited else home
     if not found:
-        return _where(doc, marks, c, home) or home  # an untitled name: where the sentence happens, else ours
+        return None  # an untitled name (a journalist, a detainee): no government it serves is stated
     return home
 
 

@@ -720,9 +720,10 @@ def _date(m: Mention, doc: Doc, base: str | None) -> str | None:
             rank = (0 if own[0] <= ent.start < own[1] else 1, abs(ent.start - m.trigger.i))
             if best is None or rank < best[:2]:
                 best = (*rank, iso)
-    if best is None:  # "Today, Speaker Pelosi … met": a "today" the tagger did not mark
-        word = next((t.lower_ for t in doc[own[0]:own[1]] if t.lower_ in ("today", "yesterday", "tomorrow")), None)
-        return events_dates.resolve(word, base) if word else None
+    if best is None:  # "Today, Speaker Pelosi … met", "spoke … this evening": a day the tagger did not mark
+        words = [t for t in doc[own[0]:own[1]] if t.lower_ in ("today", "yesterday", "tomorrow", "tonight")
+                 or t.lower_ == "this" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("morning", "afternoon", "evening")]
+        return events_dates.resolve(doc[words[0].i:words[0].i + 2].text, base) if words else None
     return best[2]
 
 

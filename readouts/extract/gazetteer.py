@@ -97,7 +97,8 @@ class Matchers:
             agency_acronyms=phrase("ORTH", acronyms),
             places=phrase("ORTH", places),
             honorifics=phrase("ORTH", {"HON": sorted(gaz.honorifics)}),
-            titles=phrase("LOWER", {"TITLE": sorted(gaz.title_heads)}),
+            # the tokenizer splits "rep." but not "Rep.": patterns in both cases, matched on lower case
+            titles=phrase("LOWER", {"TITLE": sorted({v for h in gaz.title_heads for v in (h, h.title())})}),
             cities=phrase("ORTH", {"city:" + k: [k] for k in gaz.cities}),
         )
 

@@ -73,8 +73,8 @@ class Marks:
         text = tok.text
         if not text or not text[0].isupper() or tok.like_num:
             return False
-        if text.isupper() and len(text) > 1 and not (len(text) == 2 and text.endswith(".")):
-            return False  # acronyms (NSC, DHS); initials like "J." pass
+        if text.isupper() and not (len(text) == 2 and text.endswith(".")):
+            return False  # acronyms (NSC, DHS) and bare letters (a transcript's "Q"); initials like "J." pass
         if self.title[tok.i] or self.honorific[tok.i] or tok.i in self.place_at or tok.i in self.city_at:
             return False
         low = tok.lower_

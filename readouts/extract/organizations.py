@@ -94,7 +94,8 @@ def other_orgs(doc: Doc, marks: Marks, table: OrgTable, generic: list[tuple[int,
             _add_candidate(doc, marks, table, s, e, person_tokens)
     for ent in doc.ents:
         if ent.label_ in ORG_LABELS or ent.label_ in OTHER_LABELS and _has_head(ent):
-            _add_candidate(doc, marks, table, ent.start, ent.end, person_tokens)
+            end = _object_goes_on(doc, marks, table, ent, person_tokens)
+            _add_candidate(doc, marks, table, ent.start, end, person_tokens)
     for tok in doc:
         if tok.is_title and tok.lower_ in ORG_HEADS and tok.i not in table.at and tok.i not in person_tokens:
             s, e = _grow_body(doc, marks, tok.i)
@@ -103,6 +104,24 @@ def other_orgs(doc: Doc, marks: Marks, table: OrgTable, generic: list[tuple[int,
     _link_acronyms(doc, table)
     _merge_contained(table)
     return table
+
+
+def _object_goes_on(doc: Doc, marks: Marks, table: OrgTable, ent: Span, person_tokens: set[int]) -> int:
+    """ "the Bureau of East Asian | and Pacific Affairs": spaCy may end a body inside its "of" object."""
+    e = ent.end
+    if not any(t.lower_ in ("of", "for") for t in ent) or e + 1 >= len(doc) or doc[e].lower_ != "and":
+        return e
+    k = e + 1
+    while k < len(doc) and k - e <= 4 and doc[k].is_title and k not in person_tokens and k not in table.at \
+            and k not in marks.place_at and not marks.title[k] and not _opens_title(doc, marks, k):
+        k += 1
+    return k if k > e + 1 else e
+
+
+def _opens_title(doc: Doc, marks: Marks, k: int) -> bool:
+    """ "Foreign Minister": a modifier that a title word follows."""
+    return doc[k].lower_ in marks.gaz.title_modifiers and k + 1 < len(doc) and (
+        marks.title[k + 1] or doc[k + 1].lower_ in marks.gaz.title_modifiers)
 
 
 def _merge_contained(table: OrgTable) -> None:

@@ -17,6 +17,14 @@ from readouts.extract.gazetteer import ORG_HEADS
 from readouts.extract.marks import NAME_PARTICLES, NAME_SUFFIXES, Marks
 
 MAX_NAME_TOKENS = 8
+# Places named after people: the name before them is the place's, not a participant's.
+VENUE_HEADS = frozenset({"room", "ballroom", "auditorium", "pavilion", "palace", "hall", "building", "airport",
+                         "memorial", "museum", "park", "square", "bridge", "street", "avenue", "highway",
+                         "elementary", "library", "stadium", "arena", "hotel"})
+# Kinship nouns name the person right after them ("her husband Kambiz Foroohar", "her husband, Syarhey"),
+# a slot spaCy often fills with a facility or a place.
+KIN_WORDS = frozenset({"husband", "wife", "son", "daughter", "brother", "sister", "mother", "father", "widow",
+                       "widower", "spouse", "nephew", "niece", "grandson", "granddaughter", "cousin", "uncle", "aunt"})
 APPOSITION_STARTS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
 
 
@@ -65,7 +73,7 @@ def find(doc: Doc, marks: Marks, org_tokens: set[int]) -> list[Cluster]:
         for i in range(s, e):
             taken[i] = len(mentions)
         mentions.append(Mention(s, e, doc[s:e].text, _titled(doc, marks, s)))
-    return _cluster(sorted(mentions, key=lambda m: m.start))
+    return _cluster(sorted(mentions, key=lambda m: m.start), marks.gaz.officials)
 
 
 def _candidates(doc: Doc, marks: Marks) -> list[tuple[int, int]]:
@@ -80,6 +88,11 @@ def _candidates(doc: Doc, marks: Marks) -> list[tuple[int, int]]:
     n = len(doc)
     titled = {doc[i + 1].text for i in range(n - 1) if marks.title[i] and marks.name_like(doc[i + 1])}
     for i in range(n - 1):
+        if (k := _after_kin(doc, i)) is not None and marks.name_like(doc[k]):
+            e = k
+            while e < n and e - k < 4 and marks.name_like(doc[e]) and "\n" not in doc[e - 1].whitespace_:
+                e += 1
+            out.append((k, e))
         if doc[i].text in marks.gaz.first_names and marks.name_like(doc[i]) and marks.name_like(doc[i + 1]):
             out.append((i, i + 2))  # "... for the Western Hemisphere Juan Gonzalez": spaCy may miss it
         if marks.title[i] and doc[i + 1].lower_ in TAIL_LINKS:
@@ -147,17 +160,25 @@ def _title_precedes(doc: Doc, marks: Marks, i: int) -> bool:
 def _title_follows(doc: Doc, marks: Marks, i: int) -> bool:
     if i < len(doc) and doc[i].lower_ in APPOSITION_STARTS:
         i += 1
-    for j in range(i, min(i + 3, len(doc))):
+    j, words = i, 0
+    while j < len(doc) and words < 3:
         if marks.title[j]:
             return True
+        place = marks.place_at.get(j)
+        if place is not None:  # "Ioannis Kasoulides, Republic of Cyprus Foreign Minister"
+            j = place.end
+            continue
         if not (doc[j].lower_ in marks.gaz.title_modifiers or doc[j].is_title):
             return False
+        j, words = j + 1, words + 1
     return False
 
 
 def _repair(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
     while s < e and not marks.name_like(doc[s]):
         s += 1
+    if e - s >= 2 and doc[s].is_sent_start and doc[s].is_stop and doc[s].ent_type_ != "PERSON":
+        s += 1  # "Even Dmitry Medvedev, the deputy chairman": a capitalised adverb opens the sentence
     while e > s and not (marks.name_like(doc[e - 1]) or doc[e - 1].text in NAME_SUFFIXES):
         e -= 1
     if e <= s:
@@ -167,8 +188,10 @@ def _repair(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
     s = _after_title_tail(doc, marks, s, e)
     if e - s > MAX_NAME_TOKENS or len(doc[e - 1].text) == 2 and doc[e - 1].text.endswith("."):
         return None  # too long, or "The John D. and Catherine T. MacArthur Foundation"
-    if e < len(doc) and doc[e].lower_ in ORG_HEADS and doc[e].is_title:
-        return None  # "Biden-Harris Administration", "Carter Center"
+    if e < len(doc) and (doc[e].lower_ in ORG_HEADS or doc[e].lower_ in VENUE_HEADS) and doc[e].is_title:
+        return None  # "Biden-Harris Administration", "Carter Center", "Thomas Jefferson Room"
+    if e - s == 1 and e < len(doc) and marks.title[e] and "\n" not in doc[s].whitespace_:
+        return None  # "Chief Financial Officer": one word between two title words is part of the title
     if any(not (marks.name_like(t) or t.text in NAME_SUFFIXES or t.text in ("-", ",")
                 or t.lower_ in NAME_PARTICLES) for t in doc[s:e]):
         return None
@@ -252,10 +275,21 @@ def _grow_right(doc: Doc, marks: Marks, e: int) -> int:
 
 
 def _titled(doc: Doc, marks: Marks, s: int) -> bool:
-    return s > 0 and (marks.title[s - 1] or marks.honorific[s - 1])
+    """Does a title, an honorific or a kinship noun stand right before the name?"""
+    return s > 0 and (marks.title[s - 1] or marks.honorific[s - 1]) or any(
+        _after_kin(doc, j) == s for j in (s - 1, s - 2) if j >= 0)
 
 
-def _cluster(mentions: list[Mention]) -> list[Cluster]:
+def _after_kin(doc: Doc, i: int) -> int | None:
+    """Where a name would start after the kinship noun at i ("husband Kambiz", "husband, Syarhey")."""
+    if doc[i].lower_ not in KIN_WORDS or not doc[i].is_lower or i + 1 >= len(doc):
+        return None
+    k = i + 2 if doc[i + 1].text == "," else i + 1
+    return k if k < len(doc) else None
+
+
+def _cluster(mentions: list[Mention], known: dict[str, str]) -> list[Cluster]:
+    """known: surnames of office-holders (data/officials.tsv), enough on their own ("Putin’s war")."""
     clusters: list[Cluster] = []
     full: list[tuple[set[str], str, Cluster]] = []  # token set, last name, cluster
     for m in sorted(mentions, key=lambda m: (-len(m.key), m.start)):
@@ -264,7 +298,7 @@ def _cluster(mentions: list[Mention]) -> list[Cluster]:
             continue
         target = _best(m, key, full)
         if target is None:
-            if len(key) == 1 and not m.titled:
+            if len(key) == 1 and not m.titled and m.text not in known:
                 continue  # a lone word spaCy called a person, with nothing to vouch for it
             target = Cluster()
             clusters.append(target)

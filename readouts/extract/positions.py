@@ -38,13 +38,33 @@ def titles_for(doc: Doc, marks: Marks, orgs: OrgTable, m: Mention, person_at: di
                _apposed_before(doc, marks, m.start, person_at)]
     out = []
     for k, p in enumerate(phrases):
-        if p is not None:
-            found = _split(doc, marks, orgs, *p)
+        for part in _offices(doc, marks, p) if p is not None else ():
+            found = _split(doc, marks, orgs, *part)
             if found is not None:
                 if k == 0 and found.org is None:
                     _body_after_name(doc, orgs, m.end, found)
+                if k == 0 and found.org is None:
+                    found.org = _acronym_in_front(doc, orgs, part[0])
                 out.extend(split_joined(doc, marks, found))
     return out
+
+
+def _acronym_in_front(doc: Doc, orgs: OrgTable, start: int) -> str | None:
+    """ "UN World Food Program (WFP) Executive Director David Beasley": the body named just before."""
+    if start >= 3 and doc[start - 1].text == ")" and doc[start - 3].text == "(":
+        return orgs.at.get(start - 2)
+    return None
+
+
+def _offices(doc: Doc, marks: Marks, phrase: tuple[int, int]) -> list[tuple[int, int]]:
+    """ "Under Secretary for Nuclear Security of the U.S. Department of Energy and Administrator of the
+    National Nuclear Security Administration": an office that ends with its body, "and", another office."""
+    s, e = phrase
+    for k in range(s + 2, e - 1):
+        if doc[k].lower_ == "and" and (k - 1) in marks.org_tokens and marks.title[k + 1] \
+                and any(marks.title[j] for j in range(s, k - 1)):
+            return [(s, k), *_offices(doc, marks, (k + 1, e))]
+    return [phrase]
 
 
 def _body_after_name(doc: Doc, orgs: OrgTable, end: int, found: Found) -> None:
@@ -102,10 +122,15 @@ def _before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int],
     while e > 0 and marks.honorific[e - 1]:
         e -= 1
     s = e
-    while s > 0 and e - s < MAX_TITLE_TOKENS and (_allowed(doc, marks, s - 1, person_at)
-                                                   or _enumerated(doc, marks, s - 1, person_at)):
+    while s > 0 and e - s < MAX_TITLE_TOKENS:
+        if (opened := _acronym_in_parens(doc, marks, s - 1)) is not None:
+            s = opened  # "Administrator of the National Nuclear Security Administration (NNSA) Jill Hruby"
+            continue
+        if not (_allowed(doc, marks, s - 1, person_at) or _enumerated(doc, marks, s - 1, person_at)):
+            break
         prev = doc[s - 1]
-        if prev.lower_ == "and" and s >= 2 and ((s - 2) in person_at or (s - 2) in marks.org_tokens) \
+        if prev.lower_ == "and" and s >= 2 and (s - 1) not in marks.org_tokens and (
+                (s - 2) in person_at or (s - 2) in marks.org_tokens and not marks.title[s]) \
                 or prev.lower_ in ("in", "at"):
             break  # "... from the National Security Council and U.S. Air Force Major General X"
         span = orgs_around.get(s - 1)
@@ -116,9 +141,29 @@ def _before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int],
     return _tidy(doc, marks, s, e)
 
 
+def _acronym_in_parens(doc: Doc, marks: Marks, close: int) -> int | None:
+    """Where "(" opens, if ``close`` is the ")" of a body's acronym written right after a title's body
+    ("Administrator of the National Nuclear Security Administration (NNSA)"); a body standing in front
+    of the title ("Bureau of Population, Refugees, and Migration (PRM) Senior Bureau Official") is not."""
+    if doc[close].text != ")" or close < 3 or doc[close - 2].text != "(":
+        return None
+    opened = close - 2
+    if (close - 1) not in marks.org_tokens or (opened - 1) not in marks.org_tokens:
+        return None
+    start = opened - 1
+    while start > 0 and (start - 1) in marks.org_tokens:
+        start -= 1
+    if start > 0 and doc[start - 1].lower_ == "the":
+        start -= 1
+    linked = start > 1 and doc[start - 1].lower_ in ("of", "for") and marks.title[start - 2]
+    return opened if linked else None
+
+
 def _before_rank(doc: Doc, marks: Marks, s: int, e: int) -> int:
     """ "Secretary of State Cardinal Pietro Parolin": the rank goes, the office stays."""
     for k in range(max(s + 1, e - 2), e):
+        if doc[k - 1].text == "-":
+            continue  # "Director-General": one hyphenated office, not an office and a rank
         if " ".join(t.lower_ for t in doc[k:e]) in marks.gaz.ranks:
             # the longest rank decides: "Major General" is one rank, not "Major" and a "General"
             return k if any(marks.title[j] for j in range(s, k)) else e
@@ -177,8 +222,9 @@ def _after(doc: Doc, marks: Marks, orgs: OrgTable, end: int, person_at: dict[int
     s = end + 1
     if doc[s].lower_ in APPOSITION_STARTS:
         s += 1
+    after_place = marks.place_at[s].end if s in marks.place_at else s  # "…, Republic of Cyprus Foreign Minister"
     if s >= n or not (marks.title[s] or doc[s].lower_ in marks.gaz.title_modifiers
-                      or doc[s].is_title and _title_soon(marks, s)):
+                      or doc[s].is_title and _title_soon(marks, after_place)):
         return None
     e = s
     while e < n and e - s < MAX_TITLE_TOKENS:
@@ -274,7 +320,11 @@ def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | No
         span = orgs.span_at(i)
         if span is None or span[0] != i or not any(marks.title[k] for k in range(s, i)):
             continue
-        j = i - 1 if doc[i - 1].lower_ == "the" else i
+        j = i
+        if (place := marks.place_at.get(j - 1)) is not None:
+            j = place.start  # "of the U.S. Department of Energy", the country said before the body's name
+        if doc[j - 1].lower_ == "the":
+            j -= 1
         if doc[j - 1].lower_ in ORG_LINKS or doc[j - 1].text == ",":
             org = org or orgs.at[i]
             e = j - 1
