@@ -48,8 +48,9 @@ class Marks:
                 title[i] = True
         honorific = [False] * n
         for _, s, e in m.honorifics(doc):
-            for i in range(s, e):
-                honorific[i] = True
+            if not any(title[s:e]):  # "Crown Prince" is a title; "Prince Faisal" is a royal style
+                for i in range(s, e):
+                    honorific[i] = True
         places: list[Place] = []
         for match_id, s, e in _longest(m.places(doc)):
             kind, _, text = doc.vocab.strings[match_id].partition(":")

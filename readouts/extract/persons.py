@@ -218,6 +218,9 @@ def _after_title_tail(doc: Doc, marks: Marks, s: int, e: int) -> int:
             return k
     if doc[s].ent_type_ == "PERSON" or doc[e - 1].text in NAME_SUFFIXES:
         return s
+    particle = next((k for k in range(s + 2, e - 1) if doc[k].is_lower and doc[k].lower_ in NAME_PARTICLES), None)
+    if particle is not None:
+        return particle - 1  # "Minister of Energy Abdulaziz bin Salman Al Saud": the given name precedes "bin"
     return e - 2 if e - s >= 3 and not any(len(t.text) == 2 and t.text.endswith(".") for t in doc[s:e]) else s
 
 
@@ -245,6 +248,9 @@ def _grow_left(doc: Doc, marks: Marks, s: int) -> int:
             s -= 2
         elif marks.name_like(prev) and "\n" not in prev.whitespace_ and not prev.is_sent_start:
             s -= 1
+        elif prev.is_lower and prev.lower_ in NAME_PARTICLES and s >= 2 and marks.name_like(doc[s - 2]) \
+                and "\n" not in doc[s - 2].whitespace_:
+            s -= 2  # spaCy's "bin Salman Al Saud" after "Abdulaziz"
         else:
             break
     return s
