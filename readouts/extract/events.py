@@ -173,6 +173,8 @@ def _parties(m: Mention, idx: _Index, lex: Triggers, drafts: list[Draft], main: 
         tok = idx.token(start)
         if tok is not None and m.in_scope(tok.i) and pid not in out.persons and not _honoree(tok, lex):
             out.persons.append(pid)
+    if not out.persons and (owner := _pronoun_owner(m, idx)) is not None:
+        out.persons.append(owner)  # "Vice President Harris will deepen the discussion during her visit to Poland"
     subj = _subjects(m)
     for start, pid in idx.persons_in(ca, cb):
         tok = idx.token(start)
@@ -195,6 +197,20 @@ def _parties(m: Mention, idx: _Index, lex: Triggers, drafts: list[Draft], main: 
     _two_countries(m, out, lex, drafts, idx.record)
     _drop_represented_countries(out, idx.record)
     return out
+
+
+def _pronoun_owner(m: Mention, idx: _Index) -> str | None:
+    """The person a "his"/"her" before an event noun stands for: the subject of the clause around it."""
+    if m.anchored or not any(c.dep_ == "poss" and c.lower_ in ("his", "her") for c in m.trigger.children):
+        return None
+    verb = next((a for a in m.trigger.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    for subj in (c for c in (verb.children if verb is not None else ()) if c.dep_ in ("nsubj", "nsubjpass")):
+        doc = idx.doc
+        a, b = doc[subj.left_edge.i].idx, doc[subj.right_edge.i].idx + len(doc[subj.right_edge.i])
+        found = idx.persons_in(a, b)
+        if len(found) == 1:
+            return found[0][1]
+    return None
 
 
 def _subjects(m: Mention) -> list[Token]:

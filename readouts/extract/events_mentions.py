@@ -297,16 +297,20 @@ def _verb_status(chain: list[Token], lex: Triggers) -> str:
 
 def _noun_status(m: Mention, lex: Triggers) -> str:
     tok = m.trigger
-    near = list(tok.children) + [tok.head] + list(tok.ancestors)[:4] + list(tok.doc[tok.left_edge.i:tok.i])
-    words = {t.lower_ for t in near} | {t.lemma_.lower() for t in near}
-    if words & lex.planned_cues:
+    near = list(tok.children) + [tok.head] + list(tok.doc[tok.left_edge.i:tok.i])
+    far = list(tok.ancestors)[:4]
+    near_words = {t.lower_ for t in near} | {t.lemma_.lower() for t in near}
+    far_words = {t.lower_ for t in far} | {t.lemma_.lower() for t in far}
+    if (near_words | far_words) & lex.planned_cues:
         return "planned"
-    if words & lex.referenced_cues:
-        return "referenced"
+    if near_words & lex.referenced_cues:
+        return "referenced"  # "after his visit", "the recent meeting"
     verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
     future = verb is not None and _verb_status(_clause_chain(verb), lex) == "planned"
     if future:
-        return "planned"
+        return "planned"  # "He noted Harris will deepen the discussion during her visit": the nearer verb decides
+    if far_words & lex.referenced_cues:
+        return "referenced"
     if m.definite or verb is None:
         return "referenced"
     return "happened"
