@@ -162,8 +162,8 @@ def _acronym_in_parens(doc: Doc, marks: Marks, close: int) -> int | None:
 def _before_rank(doc: Doc, marks: Marks, s: int, e: int) -> int:
     """ "Secretary of State Cardinal Pietro Parolin": the rank goes, the office stays."""
     for k in range(max(s + 1, e - 2), e):
-        if doc[k - 1].text == "-":
-            continue  # "Director-General": one hyphenated office, not an office and a rank
+        if doc[k - 1].text == "-" or f"{doc[k - 1].lower_} {doc[k].lower_}" in marks.gaz.title_heads:
+            continue  # "Director-General", "Secretary General": one office, not an office and a rank
         if " ".join(t.lower_ for t in doc[k:e]) in marks.gaz.ranks:
             # the longest rank decides: "Major General" is one rank, not "Major" and a "General"
             return k if any(marks.title[j] for j in range(s, k)) else e
