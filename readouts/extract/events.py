@@ -728,9 +728,13 @@ def _date(m: Mention, doc: Doc, base: str | None) -> str | None:
     a, b = m.scope
     own = (m.anchor.left_edge.i, m.anchor.right_edge.i + 1)
     best: tuple[int, int, str] | None = None
+    lex = triggers()
     for ent in events_places.ents_of(doc):
         if ent.label_ not in ("DATE", "TIME") or not (a <= ent.start < b) or not m.in_scope(ent.start):
             continue
+        said = ent.root.head
+        if said is not m.anchor and said.lemma_.lower() in lex.announce_verbs | lex.reporting_verbs:
+            continue  # "Biden today announced the designation of a delegation to …": the day of the news
         iso = events_dates.resolve(ent.text, base, future=m.status == "planned")
         if iso:
             rank = (0 if own[0] <= ent.start < own[1] else 1, abs(ent.start - m.trigger.i))

@@ -81,6 +81,9 @@ def find(sent: Span, at: list[int] | None = None) -> list[Mention]:
             m.status = _status(m, lex)
             out.append(m)
     _absorb(out)
+    for m in out:  # "the designation of a delegation to Timor-Leste to attend the inauguration": one trip
+        if m.anchor.lemma_.lower() == "designation":
+            m.absorbed_by = next((o for o in out if o is not m and o.type == m.type and o.absorbed_by is None), None)
     _cut_holes(out, lex)
     for m in out:
         if not m.anchored:  # "the summit with Egypt and Jordan, and the important role …": not the role
@@ -220,6 +223,8 @@ def _light_verb(tok: Token, lex: Triggers) -> Token | None:
     if (tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in ("in", "on")
             and head.head.lemma_.lower() in ("participate", "take", "join", "engage", "speak")):
         return head.head
+    if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() == "designation":
+        return head.head  # "announced the designation of a Presidential Delegation to Abu Dhabi"
     if tok.dep_ == "pobj" and head.lower_ == "from" and head.head.lemma_.lower() == "return":
         return head.head  # "returned from travel to Ethiopia"
     if tok.dep_ == "nsubj" and head.lemma_.lower() in ("take", "occur", "happen", "begin", "start", "conclude", "end"):
