@@ -179,6 +179,11 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
 
 def _add_candidate(doc: Doc, marks: Marks, table: OrgTable, s: int, e: int, person_tokens: set[int]) -> None:
     s, e = _trim(doc, s, e)
+    owner = marks.place_at.get(s)
+    if owner is not None and owner.start == s and owner.end + 1 < e and doc[owner.end].text in ("’s", "'s"):
+        s = owner.end + 1  # "Japan’s National Security Secretariat" is the National Security Secretariat (JPN)
+    else:
+        owner = None
     while s > 0 and (s - 1) in marks.place_at and doc[s - 1].whitespace_ != "" and doc[s].is_title:
         s -= 1  # "U.S. Embassy Timor-Leste" where spaCy saw only "Embassy Timor-Leste"
     if e <= s or s in person_tokens or any(i in table.at for i in range(s, e)):
@@ -190,7 +195,7 @@ def _add_candidate(doc: Doc, marks: Marks, table: OrgTable, s: int, e: int, pers
         return
     key = "n:" + " ".join(t.lower_ for t in span)
     if key not in table.entries:
-        table.entries[key] = OrgEntry(key, span.text, _country(marks, span), _kind(span))
+        table.entries[key] = OrgEntry(key, span.text, _country(marks, span) or (owner and owner.country), _kind(span))
     table.add(key, s, e, span.text)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from readouts.extract.gazetteer import ORG_HEADS
 from readouts.extract.marks import NAME_PARTICLES, NAME_SUFFIXES, Marks
@@ -193,7 +193,7 @@ def _repair(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
     if e - s == 1 and e < len(doc) and marks.title[e] and "\n" not in doc[s].whitespace_:
         return None  # "Chief Financial Officer": one word between two title words is part of the title
     if any(not (marks.name_like(t) or t.text in NAME_SUFFIXES or t.text in ("-", ",")
-                or t.lower_ in NAME_PARTICLES) for t in doc[s:e]):
+                or t.lower_ in NAME_PARTICLES or doc[t.i - 1].text == "-" and _syllable(t)) for t in doc[s:e]):
         return None
     return s, e
 
@@ -264,7 +264,7 @@ def _grow_right(doc: Doc, marks: Marks, e: int) -> int:
         if "\n" in doc[e - 1].whitespace_:
             break
         if t.text == "-" and not t.whitespace_ and not doc[e - 1].whitespace_ and nxt is not None \
-                and marks.name_like(nxt):
+                and (marks.name_like(nxt) or _syllable(nxt)):
             e += 2
         elif marks.name_like(t):
             e += 1
@@ -278,6 +278,15 @@ def _grow_right(doc: Doc, marks: Marks, e: int) -> int:
         else:
             break
     return e
+
+
+def _syllable(tok: Token) -> bool:
+    """The lower-case half of a Korean given name ("Cho Hyun-dong", "Moon Jae-in"), not a suffix
+    like "-led" or "-based"."""
+    return tok.is_lower and tok.is_alpha and len(tok.text) <= 4 and tok.lower_ not in NOT_SYLLABLES
+
+
+NOT_SYLLABLES = frozenset({"led", "run", "era", "born", "like", "type", "wide", "held", "made", "free", "size"})
 
 
 def _titled(doc: Doc, marks: Marks, s: int) -> bool:

@@ -45,6 +45,8 @@ def titles_for(doc: Doc, marks: Marks, orgs: OrgTable, m: Mention, person_at: di
                     _body_after_name(doc, orgs, m.end, found)
                 if k == 0 and found.org is None:
                     found.org = _acronym_in_front(doc, orgs, part[0])
+                if k == 0 and found.country is None:
+                    found.country = _country_in_front(doc, marks, part[0])
                 out.extend(split_joined(doc, marks, found))
     return out
 
@@ -53,6 +55,14 @@ def _acronym_in_front(doc: Doc, orgs: OrgTable, start: int) -> str | None:
     """ "UN World Food Program (WFP) Executive Director David Beasley": the body named just before."""
     if start >= 3 and doc[start - 1].text == ")" and doc[start - 3].text == "(":
         return orgs.at.get(start - 2)
+    return None
+
+
+def _country_in_front(doc: Doc, marks: Marks, start: int) -> str | None:
+    """ "Republic of Korea (ROK) First Vice Foreign Minister Cho Hyun-dong": the state named just before."""
+    if start >= 4 and doc[start - 1].text == ")" and doc[start - 3].text == "(":
+        place = marks.place_at.get(start - 4)
+        return place.country if place is not None else None
     return None
 
 
@@ -109,8 +119,9 @@ def _allowed(doc: Doc, marks: Marks, i: int, person_at: dict[int, int], loose: b
         return t.text in ("-", "’s", "'s", "’")
     if t.lower_ in CONNECTORS or t.lower_ in ("’s", "'s"):
         return True
-    if t.lower_ == "with" and 0 < i < len(doc) - 1:
-        return doc[i - 1].is_title and doc[i + 1].is_title  # "Secretary for Relations with States"
+    if t.lower_ == "with" and 0 < i < len(doc) - 1:  # "Secretary for Relations with States", not "in Washington with"
+        return doc[i - 1].is_title and doc[i + 1].is_title and (i - 1) not in marks.place_at \
+            and (i - 1) not in marks.city_at
     if t.is_lower:
         return t.lower_ in marks.gaz.title_modifiers or t.lower_ in ("incoming", "outgoing", "former", "acting")
     return t.pos_ not in STOP_POS and t.pos_ != "ADP" and t.pos_ != "DET"
@@ -321,6 +332,8 @@ def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | No
         if span is None or span[0] != i or not any(marks.title[k] for k in range(s, i)):
             continue
         j = i
+        if doc[j - 1].text in ("’s", "'s") and (j - 2) in marks.place_at:
+            j -= 1  # "Secretary General of Japan’s National Security Secretariat"
         if (place := marks.place_at.get(j - 1)) is not None:
             j = place.start  # "of the U.S. Department of Energy", the country said before the body's name
         if doc[j - 1].lower_ == "the":
