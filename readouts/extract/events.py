@@ -824,7 +824,6 @@ def _topics(sents: list[Span], record: Record) -> list[str]:
 
 def _event(n: int, d: Draft, record: Record) -> Event:
     sents = sorted(d.sents, key=lambda s: s.start)
-    text = " ".join(s.text for s in sents)
     topics = _topics(sents, record)
     ev = Event(id=f"e{n}", type=d.type, status=d.status, date=d.date,  # type: ignore[arg-type]
                location=d.place.text if d.place else None,

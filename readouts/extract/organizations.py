@@ -195,7 +195,8 @@ def _add_candidate(doc: Doc, marks: Marks, table: OrgTable, s: int, e: int, pers
         return
     key = "n:" + " ".join(t.lower_ for t in span)
     if key not in table.entries:
-        table.entries[key] = OrgEntry(key, span.text, _country(marks, span) or (owner and owner.country), _kind(span))
+        country = _country(marks, span) or (owner.country if owner else None)
+        table.entries[key] = OrgEntry(key, span.text, country, _kind(span))
     table.add(key, s, e, span.text)
 
 
