@@ -109,7 +109,9 @@ def _lines(name: str) -> list[str]:
 
 
 def _tsv(name: str) -> dict[str, str]:
-    return dict(ln.split("\t")[:2] for ln in _lines(name))  # type: ignore[misc]
+    rows = dict(ln.split("\t")[:2] for ln in _lines(name))  # type: ignore[misc]
+    # releases write "People’s Republic" with a typographic apostrophe as often as with a straight one
+    return rows | {k.replace("'", "’"): v for k, v in rows.items() if "'" in k}
 
 
 def _yaml(name: str) -> object:

@@ -159,10 +159,11 @@ def _acronym_in_parens(doc: Doc, marks: Marks, close: int) -> int | None:
     if doc[close].text != ")" or close < 3 or doc[close - 2].text != "(":
         return None
     opened = close - 2
-    if (close - 1) not in marks.org_tokens or (opened - 1) not in marks.org_tokens:
+    named = marks.org_tokens | marks.place_at.keys()  # "for the Democratic People’s Republic of Korea (DPRK)"
+    if (close - 1) not in named or (opened - 1) not in named:
         return None
     start = opened - 1
-    while start > 0 and (start - 1) in marks.org_tokens:
+    while start > 0 and (start - 1) in named:
         start -= 1
     if start > 0 and doc[start - 1].lower_ == "the":
         start -= 1
@@ -176,8 +177,10 @@ def _before_rank(doc: Doc, marks: Marks, s: int, e: int) -> int:
         if doc[k - 1].text == "-" or f"{doc[k - 1].lower_} {doc[k].lower_}" in marks.gaz.title_heads:
             continue  # "Director-General", "Secretary General": one office, not an office and a rank
         if " ".join(t.lower_ for t in doc[k:e]) in marks.gaz.ranks:
-            # the longest rank decides: "Major General" is one rank, not "Major" and a "General"
-            return k if any(marks.title[j] for j in range(s, k)) else e
+            # the longest rank decides: "Major General" is one rank, not "Major" and a "General";
+            # an office must stand before it ("Deputy Ambassador" is one office)
+            office = any(marks.title[j] and doc[j].lower_ not in marks.gaz.title_modifiers for j in range(s, k))
+            return k if office else e
     return e
 
 
