@@ -204,8 +204,8 @@ def _pronoun_owner(m: Mention, idx: _Index) -> str | None:
     if m.anchored or not any(c.dep_ == "poss" and c.lower_ in ("his", "her") for c in m.trigger.children):
         return None
     verb = next((a for a in m.trigger.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    doc = idx.doc
     for subj in (c for c in (verb.children if verb is not None else ()) if c.dep_ in ("nsubj", "nsubjpass")):
-        doc = idx.doc
         a, b = doc[subj.left_edge.i].idx, doc[subj.right_edge.i].idx + len(doc[subj.right_edge.i])
         found = idx.persons_in(a, b)
         if len(found) == 1:
@@ -729,11 +729,12 @@ def _date(m: Mention, doc: Doc, base: str | None) -> str | None:
     own = (m.anchor.left_edge.i, m.anchor.right_edge.i + 1)
     best: tuple[int, int, str] | None = None
     lex = triggers()
+    saying = lex.announce_verbs | lex.reporting_verbs
     for ent in events_places.ents_of(doc):
         if ent.label_ not in ("DATE", "TIME") or not (a <= ent.start < b) or not m.in_scope(ent.start):
             continue
         said = ent.root.head
-        if said is not m.anchor and said.lemma_.lower() in lex.announce_verbs | lex.reporting_verbs:
+        if said is not m.anchor and said.lemma_.lower() in saying:
             continue  # "Biden today announced the designation of a delegation to …": the day of the news
         iso = events_dates.resolve(ent.text, base, future=m.status == "planned")
         if iso:

@@ -41,28 +41,33 @@ def titles_for(doc: Doc, marks: Marks, orgs: OrgTable, m: Mention, person_at: di
         for part in _offices(doc, marks, p) if p is not None else ():
             found = _split(doc, marks, orgs, *part)
             if found is not None:
-                if k == 0 and found.org is None:
-                    _body_after_name(doc, orgs, m.end, found)
-                if k == 0 and found.org is None:
-                    found.org = _acronym_in_front(doc, orgs, part[0])
-                if k == 0 and found.country is None:
-                    found.country = _country_in_front(doc, marks, part[0])
+                if k == 0:
+                    _named_in_front(doc, marks, orgs, m.end, part[0], found)
                 out.extend(split_joined(doc, marks, found))
     return out
 
 
-def _acronym_in_front(doc: Doc, orgs: OrgTable, start: int) -> str | None:
-    """ "UN World Food Program (WFP) Executive Director David Beasley": the body named just before."""
-    if start >= 3 and doc[start - 1].text == ")" and doc[start - 3].text == "(":
-        return orgs.at.get(start - 2)
-    return None
+def _named_in_front(doc: Doc, marks: Marks, orgs: OrgTable, end: int, start: int, found: Found) -> None:
+    """A title said before the name may take its body from after the name ("Director Kari Johnstone of
+    the Office …") or from an acronym in parentheses just before it ("UN World Food Program (WFP)
+    Executive Director David Beasley"), and its state from the name the acronym stands after
+    ("Republic of Korea (ROK) First Vice Foreign Minister Cho Hyun-dong")."""
+    if found.org is None:
+        _body_after_name(doc, orgs, end, found)
+    inner = _acronym_closed_at(doc, start - 1)
+    if inner is None:
+        return
+    if found.org is None:
+        found.org = orgs.at.get(inner)
+    place = marks.place_at.get(inner - 2)
+    if found.country is None and place is not None:
+        found.country = place.country
 
 
-def _country_in_front(doc: Doc, marks: Marks, start: int) -> str | None:
-    """ "Republic of Korea (ROK) First Vice Foreign Minister Cho Hyun-dong": the state named just before."""
-    if start >= 4 and doc[start - 1].text == ")" and doc[start - 3].text == "(":
-        place = marks.place_at.get(start - 4)
-        return place.country if place is not None else None
+def _acronym_closed_at(doc: Doc, close: int) -> int | None:
+    """The one token inside "( … )" when ``close`` is that ")": an acronym after the name it abbreviates."""
+    if close >= 2 and doc[close].text == ")" and doc[close - 2].text == "(":
+        return close - 1
     return None
 
 
@@ -156,14 +161,18 @@ def _acronym_in_parens(doc: Doc, marks: Marks, close: int) -> int | None:
     """Where "(" opens, if ``close`` is the ")" of a body's acronym written right after a title's body
     ("Administrator of the National Nuclear Security Administration (NNSA)"); a body standing in front
     of the title ("Bureau of Population, Refugees, and Migration (PRM) Senior Bureau Official") is not."""
-    if doc[close].text != ")" or close < 3 or doc[close - 2].text != "(":
+    inner = _acronym_closed_at(doc, close)
+    if inner is None or inner < 2:
         return None
-    opened = close - 2
-    named = marks.org_tokens | marks.place_at.keys()  # "for the Democratic People’s Republic of Korea (DPRK)"
-    if (close - 1) not in named or (opened - 1) not in named:
+    opened = inner - 1
+
+    def named(i: int) -> bool:  # a body or a state ("for the Democratic People’s Republic of Korea (DPRK)")
+        return i in marks.org_tokens or i in marks.place_at
+
+    if not named(inner) or not named(opened - 1):
         return None
     start = opened - 1
-    while start > 0 and (start - 1) in named:
+    while start > 0 and named(start - 1):
         start -= 1
     if start > 0 and doc[start - 1].lower_ == "the":
         start -= 1
