@@ -263,7 +263,9 @@ def _contextual_country(doc: Doc, marks: Marks, c: Cluster, found: list[Found], 
             return next((p.country for p in marks.places if p.country != visited), None) \
                 if home == visited else home
     if not found:
-        return None  # an untitled name (a journalist, a detainee): no government it serves is stated
+        # an untitled name: a leader the gazetteer knows ("the Lukashenka regime"); anyone else (a journalist,
+        # a detainee) serves no state the text states
+        return _known_official(marks.gaz, c)
     return home
 
 
