@@ -51,6 +51,27 @@ def reprocess(
 
 
 @app.command()
+def resolve(
+    all_documents: Annotated[bool, typer.Option("--all/--pending", help="Re-resolve the whole store (default), "
+                                                "or only around documents not yet resolved.")] = True,
+    json: JsonOpt = False,
+) -> None:
+    """Re-run cross-document resolution: one person one entity, one meeting one event. Manual merges and
+    splits hold; every link that changes is logged with its reason."""
+    from readouts.store.resolve import resolve as run
+
+    with library_errors(), _open() as store, store.session() as s:
+        report = run(s, everything=all_documents,
+                     progress=(lambda msg: err_console.print(f"resolving {msg}")) if show_progress() else None)
+    if json:
+        print_json(report.as_dict())
+        return
+    err_console.print(f"resolved {report.mentions} person mentions ({report.persons_changed} moved, "
+                      f"{report.persons} persons) and {report.reports} event reports ({report.events_changed} "
+                      f"moved, {report.events} events) in {report.seconds:.1f}s")
+
+
+@app.command()
 def stats(json: JsonOpt = False) -> None:
     """Counts of documents, persons, organizations, events, and sources per event."""
     from readouts.store.stats import stats as run

@@ -50,6 +50,7 @@ class Gazetteer:
     officials: dict[str, str] = field(default_factory=dict)  # surname -> country
     leader_titles: frozenset[str] = frozenset()
     not_bodies: frozenset[str] = frozenset()
+    not_persons: frozenset[str] = frozenset()  # lower-cased phrases that are never a person ("pell grant")
     matchers: dict[int, Matchers] = field(default_factory=dict)
 
     def matchers_for(self, vocab: Vocab) -> Matchers:
@@ -153,5 +154,6 @@ def load() -> Gazetteer:
         cities=_tsv("cities.tsv"),
         officials=_tsv("officials.tsv"),
         not_bodies=frozenset(_lines("not_bodies.txt")),
+        not_persons=frozenset(_lines("not_persons.txt")),
         leader_titles=frozenset(t.lower() for t in titles.get("leader_titles") or ()),
     )

@@ -190,6 +190,8 @@ def _repair(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
         return None  # too long, or "The John D. and Catherine T. MacArthur Foundation"
     if e < len(doc) and (doc[e].lower_ in ORG_HEADS or doc[e].lower_ in VENUE_HEADS) and doc[e].is_title:
         return None  # "Biden-Harris Administration", "Carter Center", "Thomas Jefferson Room"
+    if _venue_follows(doc, e) or doc[s:e].text.lower() in marks.gaz.not_persons:
+        return None  # "James S. Brady Press Briefing Room"; "a Pell Grant"
     if e - s == 1 and e < len(doc) and marks.title[e] and "\n" not in doc[s].whitespace_:
         return None  # "Chief Financial Officer": one word between two title words is part of the title
     if any(not (marks.name_like(t) or t.text in NAME_SUFFIXES or t.text in ("-", ",")
@@ -199,6 +201,16 @@ def _repair(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
 
 
 TAIL_LINKS = frozenset({"for", "of", "to", "on", "the"})
+VENUE_REACH = 3  # capitalised words between a name and the venue word it names ("Brady Press Briefing Room")
+
+
+def _venue_follows(doc: Doc, e: int) -> bool:
+    k = e
+    while k < len(doc) and k - e < VENUE_REACH and doc[k].is_title and doc[k].lower_ not in VENUE_HEADS \
+            and "\n" not in doc[k - 1].whitespace_:
+        k += 1
+    return k > e and k < len(doc) and doc[k].is_title and doc[k].lower_ in VENUE_HEADS \
+        and "\n" not in doc[k - 1].whitespace_
 
 
 def _after_title_tail(doc: Doc, marks: Marks, s: int, e: int) -> int:

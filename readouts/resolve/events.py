@@ -61,3 +61,58 @@ def union(facts: list[EventFacts]) -> EventFacts:
         organizations=frozenset().union(*(f.organizations for f in facts)),
         countries=frozenset().union(*(f.countries for f in facts)),
     )
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """One event report as event resolution sees it."""
+
+    id: int
+    document: int
+    doc_key: str  # the document's content hash: an order independent of ingest order
+    local_id: str
+    facts: EventFacts
+
+
+@dataclass(eq=False)  # identity: one mutable group
+class ReportGroup:
+    reports: list[ReportFacts] = field(default_factory=list)
+    facts: EventFacts | None = None
+    reasons: dict[int, tuple[str, float]] = field(default_factory=dict)
+
+
+def cluster_reports(reports: list[ReportFacts]) -> list[ReportGroup]:
+    """Group reports into events: each report, in date and content order, joins the group whose
+    reports together are :func:`same_event` with it (the best overlap), never a group that already
+    holds a report of its own document (one document's reports are distinct events)."""
+    groups: list[ReportGroup] = []
+    by_day: dict[tuple[str, date], list[ReportGroup]] = {}
+    for r in sorted(reports, key=lambda r: (r.facts.date or date.max, r.doc_key, r.local_id)):
+        f = r.facts
+        best: tuple[float, ReportGroup, str] | None = None
+        why: list[str] = []
+        if f.date is not None:
+            near = [g for d in range(-MAX_DAYS_APART, MAX_DAYS_APART + 1)
+                    for g in by_day.get((f.type, f.date.fromordinal(f.date.toordinal() + d)), ())]
+            for g in dict.fromkeys(near):
+                if any(x.document == r.document for x in g.reports):
+                    continue
+                assert g.facts is not None
+                same, reason, score = same_event(f, g.facts)
+                if same and (best is None or score > best[0]):
+                    best = (score, g, reason)
+                elif not same:
+                    why.append(reason)
+        if best is None:
+            g = ReportGroup()
+            groups.append(g)
+            g.reasons[r.id] = ("new event" + (f" ({'; '.join(why[:5])})" if why else "")
+                               if f.date else "new event (no date to match on)", 1.0)
+        else:
+            g = best[1]
+            g.reasons[r.id] = (best[2], best[0])
+        g.reports.append(r)
+        g.facts = union([x.facts for x in g.reports])
+        if f.date is not None:
+            by_day.setdefault((f.type, f.date), []).append(g)
+    return groups

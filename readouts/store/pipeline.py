@@ -37,12 +37,23 @@ class Report:
     skipped: int = 0
     failed: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    resolution: dict | None = None  # what the cross-document resolution step did (ResolveReport.as_dict)
 
     def as_dict(self) -> dict:
         rate = self.stored / self.seconds if self.seconds else 0.0
         return {"stored": self.stored, "skipped": self.skipped, "failed": len(self.failed),
                 "failures": [{"name": f.name, "reason": f.reason} for f in self.failed],
-                "seconds": round(self.seconds, 2), "docs_per_second": round(rate, 2)}
+                "seconds": round(self.seconds, 2), "docs_per_second": round(rate, 2),
+                "resolution": self.resolution}
+
+
+def resolve_pending(store: Store, report: Report) -> None:
+    """Settle persons and events across documents around what this run stored (and what a killed
+    run before it left pending): one transaction, after the documents are safely in."""
+    from readouts.store.resolve import resolve
+
+    with store.session() as s:
+        report.resolution = resolve(s).as_dict()
 
 
 def ingest(store: Store, paths: Iterable[str | Path], *, batch_size: int | None = None,
@@ -72,6 +83,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, batch_size: int | None 
     for src, result in extract_documents(fresh(), batch_size=batch_size):
         kind = _store_one(store, src, result, report)
         tick(kind)
+    resolve_pending(store, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -138,6 +150,7 @@ def reprocess(store: Store, *, everything: bool = False, batch_size: int | None 
             reapply(s, document_hash=h)
         report.stored += 1
         tick("stored")
+    resolve_pending(store, report)
     report.seconds = time.perf_counter() - started
     return report
 

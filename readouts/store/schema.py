@@ -7,7 +7,8 @@ character spans (``[[start, end], …]`` into ``documents.text``):
 
     documents             one row per distinct text; ``hash`` = ``readouts.model.document_id``
                           (sha256 of the normalised text), ``external_id`` = the id the source
-                          gave it (corpus id), ``extractor_version`` of the facts now stored
+                          gave it (corpus id), ``extractor_version`` of the facts now stored,
+                          ``resolved_at`` NULL until cross-document resolution took it in
     extraction_runs       every extraction of a document: version, when, ok/failed (history)
     person_mentions       a record's person in one document (``local_id`` "p1"), its canonical
                           ``person_id``, ``name_key``/``match_key`` for indexed resolution
@@ -91,6 +92,8 @@ class Document(Base):
     extractor_version: Mapped[str] = mapped_column(String(40))
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # NULL until cross-document resolution has taken this document's facts in (readouts.store.resolve)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
     runs: Mapped[list[ExtractionRun]] = relationship(back_populates="document", passive_deletes=True)
 

@@ -59,6 +59,7 @@ def store_record(session: Session, record: Record, *, doc_hash: str, document: t
     document.source = d.source
     document.extractor_version = record.extractor_version or "unknown"
     document.updated_at = t.utcnow()
+    document.resolved_at = None  # cross-document resolution (readouts.store.resolve) has yet to take it in
     session.flush()
     session.add(t.ExtractionRun(document_id=document.id, extractor_version=document.extractor_version))
     changed = _Changed()

@@ -30,6 +30,8 @@ def ingest(session: Session, doc: dict[str, Any]) -> dict[str, Any]:
     if isinstance(result, ReadoutsError):
         raise result
     stored = store_record(session, result, doc_hash=h)
+    from readouts.store.resolve import resolve
+    resolve(session)  # settle its persons and events with the rest of the store, in the same transaction
     return {"id": stored.id, "hash": h, "created": True}
 
 
