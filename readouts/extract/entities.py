@@ -299,11 +299,22 @@ def _person(c: Cluster, pid: str, country: str | None, found: list[Found], orgs:
     for m in c.mentions:
         if m.text != name and m.text not in aliases:
             aliases.append(m.text)
-    pos = [Position(title=f.title, organization=org_ids.get(f.org) if f.org else None,
+    pos = [Position(title=_unshout(f.title), organization=org_ids.get(f.org) if f.org else None,
                     country=f.country or _org_country(orgs, f) or country, evidence=sorted(f.evidence))
            for f in found]
     return Person(id=pid, name=name, aliases=aliases, country=country, positions=pos,
                   mentions=sorted(_span_chars(doc, m.start, m.end) for m in c.mentions))
+
+
+_SMALL_WORDS = frozenset({"of", "the", "for", "and", "on", "to", "in", "at"})
+
+
+def _unshout(title: str) -> str:
+    """A title as a transcript's speaker turn writes it ("FOREIGN MINISTER") in the case prose uses."""
+    if not title.isupper():
+        return title
+    words = title.title().split(" ")
+    return " ".join(w.lower() if k and w.lower() in _SMALL_WORDS else w for k, w in enumerate(words))
 
 
 def _org_country(orgs: OrgTable, f: Found) -> str | None:

@@ -695,22 +695,27 @@ def _borrow_places(drafts: list[Draft]) -> None:
 
 
 def _header_meeting(record: Record, drafts: list[Draft]) -> list[Draft]:
-    """A transcript "… Before Their Meeting" whose header lists the speakers is their meeting (events_header);
-    the body's mentions of a meeting among them alone that day ("our meeting today") are the same one."""
-    h = events_header.meeting(record)
+    """A transcript "… Before Their Meeting" whose header lists the speakers, or whose title names them, is
+    their meeting (events_header); the body's mentions of a meeting among them alone that day ("our meeting today") are the same one."""
+    h = events_header.meeting(record) or events_header.title_meeting(record)
     if h is None:
         return drafts
     text = record.document.text
-    ps, pe = h.place
-    place_text = text[ps:pe]
-    country = country_code(place_text.rsplit(",", 1)[-1].strip()) or country_code(place_text)
-    meeting = Draft(type="meeting", status="happened", sents=[], persons=list(h.persons), date=h.date,
-                    place=Place(ps, pe, place_text, country), header=h.evidence)
+    place = None
+    if h.place is not None:
+        ps, pe = h.place
+        place_text = text[ps:pe]
+        country = country_code(place_text.rsplit(",", 1)[-1].strip()) or country_code(place_text)
+        place = Place(ps, pe, place_text, country)
+    # a meeting held by video is a call, as the readouts of the same meeting call it
+    kind = "call" if getattr(h, "virtual", False) else "meeting"
+    meeting = Draft(type=kind, status="happened", sents=[], persons=list(h.persons), date=h.date,
+                    place=place, header=h.evidence)
     known = set(h.persons)
     sides = h.sides | {p.country for p in record.persons if p.id in known and p.country}
     kept = []
     for d in drafts:
-        if (d.type == "meeting" and d.status != "referenced" and d.persons and set(d.persons) <= known
+        if (d.type in ("meeting", kind) and d.status != "referenced" and d.persons and set(d.persons) <= known
                 and not d.organizations and not d.delegations and set(d.countries) <= sides
                 and d.date in (None, h.date)):
             for sent in d.sents:

@@ -109,3 +109,57 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
+
+
+_CLOCK = re.compile(r"^\s*\d{1,2}:\d{2}\s*[AP]\.?M\.?", re.I)  # "11:24 A.M. EDT": a time line, not a place
+VIRTUAL_REACH = 1500  # characters of the first turns in which "virtually" makes the meeting a video call
+
+
+@dataclass
+class TitleMeeting:
+    persons: list[str]
+    sides: set[str]
+    place: tuple[int, int] | None
+    date: str | None
+    evidence: list[tuple[int, int]]
+    virtual: bool
+
+
+def title_meeting(record: Record) -> TitleMeeting | None:
+    """The meeting a transcript's title names ("Remarks by President Biden and Prime Minister Modi of India
+    Before Bilateral Meeting"): the record's persons the title names, when they are of two sides or more,
+    met on the document's date, at the place line before the first turn (if there is one)."""
+    doc = record.document
+    title = " ".join((doc.title or "").split())
+    low = title.lower()
+    if not title or not any(p in low for p in triggers().title_meeting_titles):
+        return None
+    words = set(re.findall(r"[\w’'-]+", title))
+    named = [p for p in record.persons if p.mentions and _named_in(p, words)]
+    sides = {s for s in (_side(p, "") for p in named) if s}
+    if len(named) < 2 or len(sides) < 2:
+        return None
+    text = doc.text
+    turn = _TURN.search(text, 0, HEADER_REACH)
+    place = None
+    if turn is not None:
+        lines = [(m.start(), m.end()) for m in _LINE.finditer(text, 0, turn.start()) if m.group().strip()]
+        lines = [ln for ln in lines if not _CLOCK.match(text[ln[0]:ln[1]]) and not _speaker(record, *ln)]
+        # "Tokyo, Japan" over "Akasaka Palace" or "Happoen": the line that names a city and its country
+        placed = [ln for ln in lines if country_code(text[ln[0]:ln[1]].rsplit(",", 1)[-1].strip())]
+        if placed or lines:
+            place = _trim(text, *(placed or lines)[0])
+    evidence = sorted({tuple(min(p.mentions)) for p in named})  # where each party is first named
+    head = text[:VIRTUAL_REACH].lower()
+    virtual = any(re.search(r"\b" + re.escape(w) + r"\b", head) for w in triggers().virtual_words)
+    return TitleMeeting(persons=[p.id for p in named], sides=sides, place=place, date=doc.date,
+                        evidence=[*([place] if place else []), *evidence], virtual=virtual)
+
+
+def _named_in(p: Person, words: set[str]) -> bool:
+    """The title names this person: their surname (or family name, written first) is one of its words."""
+    for n in [p.name, *p.aliases]:
+        parts = [w for w in re.findall(r"[\w’'-]+", n) if w not in ("Jr", "Sr", "II", "III")]
+        if parts and (parts[-1] in words or len(parts) == 2 and parts[0] in words and parts[0][0].isupper()):
+            return True
+    return False

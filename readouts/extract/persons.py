@@ -73,7 +73,38 @@ def find(doc: Doc, marks: Marks, org_tokens: set[int]) -> list[Cluster]:
         for i in range(s, e):
             taken[i] = len(mentions)
         mentions.append(Mention(s, e, doc[s:e].text, _titled(doc, marks, s)))
+    mentions += [m for m in _speaker_turns(doc, marks) if not any(i in taken for i in range(m.start, m.end))]
     return _cluster(sorted(mentions, key=lambda m: m.start), marks.gaz.officials)
+
+
+MIN_TURNS = 2  # a document with this many "TITLE NAME:" turns is a transcript
+
+
+def _speaker_turns(doc: Doc, marks: Marks) -> list[Mention]:
+    """The speakers of a transcript, named by their turns: "PRESIDENT BIDEN:", "FOREIGN MINISTER HAYASHI:",
+    "MS. PSAKI:". Only turns that give a title or honorific before the name count ("MODERATOR:" and "Q"
+    name no one); the name is written in capitals there, so its text is given in title case."""
+    turns: list[Mention] = []
+    i, n = 0, len(doc)
+    while i < n:
+        t = doc[i]
+        if not (t.i == 0 or "\n" in doc[i - 1].whitespace_ or "\n" in doc[i - 1].text) or not t.is_upper:
+            i += 1
+            continue
+        e = i
+        while e < n and e - i < 8 and (doc[e].is_upper or doc[e].text in ("-", ".", "’", "'")) \
+                and "\n" not in doc[e].whitespace_:
+            e += 1
+        if e < n and doc[e].text == ":" and e - i >= 2:
+            s = e
+            while s > i and not (marks.title[s - 1] or marks.honorific[s - 1] or doc[s - 1].text.rstrip(".").lower()
+                                 in marks.gaz.honorifics or doc[s - 1].lower_ in marks.gaz.title_words):
+                s -= 1
+            if i < s < e and all(doc[k].is_alpha or doc[k].text in ("-", "’", "'") for k in range(s, e)):
+                text = "".join(tok.text_with_ws for tok in doc[s:e]).strip().title().replace("’S", "’s")
+                turns.append(Mention(s, e, text, True))
+        i = e + 1
+    return turns if len(turns) >= MIN_TURNS else []
 
 
 def _candidates(doc: Doc, marks: Marks) -> list[tuple[int, int]]:

@@ -221,7 +221,7 @@ class _State:
             elif len(tokens) <= 3 and self._suffix_owners(tokens):
                 self.short.extend(ms)  # "López Obrador": a surname form, judged like one
             else:
-                self._put(self._new(), ms, "new person" if not why else f"new person ({why})")
+                self._put(self._new(), ms, "first full name of a person" + (f" ({why})" if why else ""))
 
     def _fitting(self, tokens: tuple[str, ...], country: str | None, titles: list[str],
                  ms: list[MentionFacts]) -> tuple[Cluster | None, str]:

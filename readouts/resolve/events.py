@@ -1,6 +1,7 @@
 """Are two event reports one event? Same type, dates within a day, the same parties.
 
-Parties are compared after person resolution (canonical person ids). Two reports stay
+Parties are compared after person resolution (canonical person ids). The sides (countries)
+must be the same, unless one report names a single side that the other has. Two reports stay
 apart when another party takes part in one of them: the same visitor received by two
 officials on consecutive days, a bilateral and a trilateral meeting on one day, or a
 call and a meeting between the same two people are separate events.
@@ -23,6 +24,13 @@ class EventFacts:
     countries: frozenset[str] = field(default_factory=frozenset)
 
 
+def _one_sided(a: frozenset[str], b: frozenset[str]) -> bool:
+    """One report names a single side and the other report has it too: a remark or a briefing that
+    names only the visitor ("He met virtually with Prime Minister Modi") is not another meeting."""
+    short, long = sorted((a, b), key=len)
+    return len(short) == 1 and short <= long
+
+
 def _jaccard(a: frozenset, b: frozenset) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
@@ -36,7 +44,7 @@ def same_event(a: EventFacts, b: EventFacts) -> tuple[bool, str, float]:
     days = abs((a.date - b.date).days)
     if days > MAX_DAYS_APART:
         return False, f"{days} days apart", 0.0
-    if a.countries and b.countries and a.countries != b.countries:
+    if a.countries and b.countries and a.countries != b.countries and not _one_sided(a.countries, b.countries):
         return False, f"different countries ({sorted(a.countries)} vs {sorted(b.countries)})", 0.0
     if a.persons and b.persons:
         overlap = _jaccard(a.persons, b.persons)

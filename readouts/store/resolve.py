@@ -210,8 +210,10 @@ def _write_persons(session: Session, result: Any, rows: dict[int, _Row]) -> tupl
     new_persons: list[tuple[Any, list[int]]] = []
     old_ids = {r.person for r in rows.values() if r.person is not None}
     for c in sorted(result.clusters, key=lambda c: (-len(c.mentions), min(m.id for m in c.mentions))):
+        # the id its full names mostly had (a surname-only person made earlier gives way), then the most held
         votes = Counter(rows[m.id].person for m in c.mentions if rows[m.id].person is not None)
-        pid = next((p for p, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])) if p not in taken), None)
+        full = Counter(rows[m.id].person for m in c.mentions if rows[m.id].person is not None and len(m.tokens) > 1)
+        pid = next((p for p in sorted(votes, key=lambda p: (-full[p], -votes[p], p)) if p not in taken), None)
         if pid is None:
             new_persons.append((c, [m.id for m in c.mentions]))
             continue
@@ -368,6 +370,11 @@ def _report_facts(session: Session, ids: list[int]) -> dict[int, ev.ReportFacts]
             entry = delegation.setdefault((d, local), (country, []))
             if person is not None:
                 entry[1].append(person)
+    # a resolved person's country is the majority of all its mentions: steadier than one document's guess
+    canonical: dict[int, str | None] = {}
+    person_ids = sorted({p.person_id for ps in parts.values() for p in ps if p.person_id is not None})
+    for chunk in _chunks(person_ids):
+        canonical.update(session.execute(sa.select(t.Person.id, t.Person.country).where(t.Person.id.in_(chunk))).all())
     out: dict[int, ev.ReportFacts] = {}
     for i in ids:
         r = base.get(i)
@@ -380,7 +387,7 @@ def _report_facts(session: Session, ids: list[int]) -> dict[int, ev.ReportFacts]
             if p.kind == "person":
                 if p.person_id is not None:
                     persons.add(p.person_id)
-                c = mention_country.get((r.document_id, p.ref))
+                c = canonical.get(p.person_id) or mention_country.get((r.document_id, p.ref))
                 if c:
                     countries.add(c)
             elif p.kind == "organization" and p.organization_id is not None:
