@@ -34,16 +34,20 @@ features. The name pieces come from data: the ``nicknames`` package and ``data/n
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from readouts.resolve.names import fold
 from readouts.resolve.variants import same_given, same_token
 
 DOMINANCE = 3.0  # a surname fitting two persons equally goes to one mentioned this many times more
+SHORT_FORM_SUPPORT = 0.2  # "López Obrador" is a short form of a longer name seen at least this often
+# relative to it; a rare longer form ("What Vladimir Putin", an extraction slip) does not swallow a name
 YEARS_OF_OFFICE = 4  # a surname names someone seen under a full name within this many years
 
 
@@ -78,11 +82,14 @@ class Cluster:
     last: date | None = None
     full: bool = True  # has a full name (False: a pool of surnames no full name claimed)
     order: int = 0  # when it was made, in the content order of the forms: ties go to the earlier
+    support: int = 0  # mentions by a full name: the prior a surname alone is weighed by
 
     def add(self, m: MentionFacts, *, as_name: bool = True) -> None:
         self.mentions.append(m)
-        if as_name and len(m.tokens) >= 2 and m.tokens not in self.names:
-            self.names.append(m.tokens)
+        if as_name and len(m.tokens) >= 2:
+            self.support += 1
+            if m.tokens not in self.names:
+                self.names.append(m.tokens)
         if m.country:
             self.countries[m.country] += 1
         self.title_sets |= {w for w in (title_words(t) for t in m.titles) if w}
@@ -99,6 +106,20 @@ class Cluster:
 
 
 # --- names -------------------------------------------------------------------------------------
+
+def _score(fit: tuple[int, int, int, int]) -> float:
+    """How well a surname fits a person: the office counts twice, the country once, and how often
+    the person is named by a full name as a prior (a tenfold count is worth a country). An office
+    the person is never seen to hold counts against more than a held one counts for: "Congressman
+    Sherman" is not the Deputy Secretary, however often she is named."""
+    title, country, _time, support = fit
+    return (2 * title if title >= 0 else 3 * title) + country + math.log10(support + 1)
+
+
+def _bucket(token: str) -> str:
+    """Index key of a name token: its first four letters, so that spellings of one name share it."""
+    return token[:4]
+
 
 def compatible_names(a: Sequence[str], b: Sequence[str]) -> bool:
     """One person's two full names: given names agree and one surname sequence starts or ends the
@@ -121,24 +142,26 @@ def is_suffix(short: Sequence[str], long: Sequence[str]) -> bool:
     return 0 < n < len(long) and all(same_token(x, y) for x, y in zip(short, long[len(long) - n:]))
 
 
-_TITLE_STOP = frozenset({"of", "the", "for", "and", "on", "in", "to", "at", "de", "la", "del", "y", "el", "los",
-                         "las", "u", "s", "us"})
+@lru_cache(maxsize=1)
+def _office_words() -> frozenset[str]:
+    """The words offices are made of ("president", "foreign", "minister", "lady"): the extractor's title
+    vocabulary. Other words a title carries ("of France", a stray "With") say nothing of the office."""
+    from readouts.extract.gazetteer import load
+    return frozenset(fold(w) for w in load().title_words)
 
 
 def title_words(title: str) -> frozenset[str]:
-    return frozenset(w for w in re.findall(r"[a-z]+", fold(title)) if w not in _TITLE_STOP and len(w) > 1)
+    return frozenset(w for w in re.findall(r"[a-z]+", fold(title)) if w in _office_words())
 
 
 def title_fit(titles: Iterable[str], c: Cluster) -> int:
-    """1: a title of the mention is part of one the person holds ("President" of "President";
-    "Secretary" of "Secretary of Defense"); -1: both have titles and share no word; 0: unknown."""
+    """1: a title of the mention is mostly made of the words of one the person holds ("President" of
+    "President"; "Secretary" of "Secretary of Defense"); -1: both have titles and none is; 0: unknown."""
     mine = [w for w in (title_words(t) for t in titles) if w]
     if not mine or not c.title_sets:
         return 0
-    if any(m <= theirs for m in mine for theirs in c.title_sets):
-        return 1
-    held = frozenset().union(*c.title_sets)
-    return 0 if any(m & held for m in mine) else -1
+    best = max(len(m & theirs) / len(m) for m in mine for theirs in c.title_sets)
+    return 1 if best >= 0.5 else -1
 
 
 def titles_differ(a: Iterable[str], c: Cluster) -> bool:
@@ -192,8 +215,9 @@ class _State:
             self.links[m.id] = Link(reason, score)
             if as_name:
                 for tok in m.tokens:
-                    if c not in self.by_token[tok]:
-                        self.by_token[tok].append(c)
+                    bucket = self.by_token[_bucket(tok)]
+                    if c not in bucket:
+                        bucket.append(c)
 
     def _new(self, *, full: bool = True) -> Cluster:
         c = Cluster(full=full, order=len(self.clusters))
@@ -218,7 +242,8 @@ class _State:
             best, why = self._fitting(tokens, country, titles, ms)
             if best is not None:
                 self._put(best, ms, why, 1.0 if tokens in best.names else 0.9)
-            elif len(tokens) <= 3 and self._suffix_owners(tokens):
+            elif len(tokens) <= 3 and sum(c.support for c in self._suffix_owners(tokens)) >= \
+                    SHORT_FORM_SUPPORT * len(ms):
                 self.short.extend(ms)  # "López Obrador": a surname form, judged like one
             else:
                 self._put(self._new(), ms, "first full name of a person" + (f" ({why})" if why else ""))
@@ -227,7 +252,7 @@ class _State:
                  ms: list[MentionFacts]) -> tuple[Cluster | None, str]:
         seen: list[Cluster] = []
         for tok in {tokens[0], tokens[-1], tokens[1]}:
-            seen += [c for c in self.by_token.get(tok, ()) if c not in seen]
+            seen += [c for c in self.by_token.get(_bucket(tok), ()) if c not in seen]
         fitting: list[tuple[Cluster, str]] = []
         rejected: list[str] = []
         for c in seen:
@@ -255,7 +280,7 @@ class _State:
         return best, f"{how}: {' '.join(tokens)!r} ~ {best.label()!r}{many}{extra}"
 
     def _suffix_owners(self, tokens: tuple[str, ...]) -> list[Cluster]:
-        return [c for c in self.by_token.get(tokens[-1], ()) if c.full
+        return [c for c in self.by_token.get(_bucket(tokens[-1]), ()) if c.full
                 and any(len(n) >= 3 and is_suffix(tokens, n) for n in c.names)]
 
     # 2. surnames alone, and short forms of longer names
@@ -282,13 +307,15 @@ class _State:
                 self._put(choice, [m], why, score, as_name=False)
 
     @staticmethod
-    def _owns(c: Cluster, tokens: tuple[str, ...]) -> bool:
-        """The cluster has a full name this surname (or short form) is part of."""
+    def _owns(c: Cluster, tokens: tuple[str, ...], *, family_first: bool = False) -> bool:
+        """The cluster has a full name this surname (or short form) is part of: as a surname, or
+        with ``family_first`` as the first token of a short name ("Xi" of "Xi Jinping")."""
         if len(tokens) >= 2:
             return any(is_suffix(tokens, n) for n in c.names)
         tok = tokens[0]
-        return any(any(same_token(tok, x) for x in n[1:]) or (len(n) <= 3 and same_token(tok, n[0]))
-                   for n in c.names)
+        if family_first:
+            return any(len(n) <= 3 and same_token(tok, n[0]) for n in c.names)
+        return any(any(same_token(tok, x) for x in n[1:]) for n in c.names)
 
     def _by_office(self, m: MentionFacts) -> tuple[Cluster | None, str, float]:
         """The full-named person this surname names, judged by title, country and time."""
@@ -296,20 +323,24 @@ class _State:
         if len(m.tokens) >= 2:
             owners = self._suffix_owners(m.tokens)
         else:
-            owners = [c for c in self.by_token.get(m.tokens[0], ()) if c.full and self._owns(c, m.tokens)]
+            near = [c for c in self.by_token.get(_bucket(m.tokens[0]), ()) if c.full]
+            # a surname is a last name first; a name written family first ("Xi Jinping") only failing that
+            owners = [c for c in near if self._owns(c, m.tokens)] or \
+                [c for c in near if self._owns(c, m.tokens, family_first=True)]
         owners = [c for c in owners if self._allowed(c, [m])]
         if not owners:
             return None, f"surname {key!r}: no full name has it", 1.0
         fits = [(self._fit(m, c), c) for c in owners]
-        ranked = sorted(((f, c) for f, c in fits if f[2] >= 0), key=lambda x: (x[0], -x[1].order), reverse=True)
+        ranked = sorted(((f, c) for f, c in fits if f[2] >= 0), key=lambda x: (_score(x[0]), -x[1].order),
+                        reverse=True)
         if not ranked:
             return None, f"surname {key!r}: no one with it is named within {YEARS_OF_OFFICE} years", 1.0
         (fit, best), rest = ranked[0], ranked[1:]
         if fit[0] < 0 and fit[1] < 0:
             return None, f"surname {key!r}: title and country fit no {best.label()!r}", 1.0
-        if rest and rest[0][0][:3] == fit[:3] and fit[3] < DOMINANCE * rest[0][0][3]:
+        if rest and _score(fit) - _score(rest[0][0]) < math.log10(DOMINANCE):
             return None, (f"surname {key!r}: fits {best.label()!r} and {rest[0][1].label()!r} alike "
-                          f"({fit[3]} vs {rest[0][0][3]} mentions)"), 1.0
+                          f"(title, country, {fit[3]} vs {rest[0][0][3]} mentions)"), 1.0
         why = [w for w, ok in (("title", fit[0] > 0), ("country", fit[1] > 0)) if ok]
         how = f" by {' and '.join(why)}" if why else " by mentions"
         among = f", among {len(owners)} with that surname" if len(owners) > 1 else ""
@@ -325,7 +356,7 @@ class _State:
         if m.date and c.first and c.last:
             years = max((c.first - m.date).days, (m.date - c.last).days) / 365.25
             tm = -1 if years > YEARS_OF_OFFICE else 1
-        return tf, cf, tm, len(c.mentions)
+        return tf, cf, tm, c.support
 
     # 3. what no full name claims: one entity per surname, country and office
     def pools(self) -> None:

@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -109,6 +110,7 @@ class _Row:
     tokens: tuple[str, ...]
 
 
+@lru_cache(maxsize=100_000)
 def _tokens(name: str, name_key: str | None) -> tuple[str, ...]:
     if name_key:
         return tuple(name_key.split())
@@ -118,9 +120,11 @@ def _tokens(name: str, name_key: str | None) -> tuple[str, ...]:
 def _resolve_persons(session: Session, docs: list[int], everything: bool,
                      report: ResolveReport) -> tuple[int, set[int]]:
     pm = t.PersonMention
-    rows = [_Row(r.id, r.document_id, r.person_id, r.name, r.local_id, r.country, _tokens(r.name, r.name_key))
+    # tokens are made again from the names, so that changed name data (titles, suffixes) take effect
+    rows = [_Row(r.id, r.document_id, r.person_id, r.name, r.local_id, r.country,
+                 _tokens(fullest([r.name, *(r.aliases or [])]), None))
             for r in session.execute(sa.select(pm.id, pm.document_id, pm.person_id, pm.name, pm.local_id,
-                                               pm.country, pm.name_key))]
+                                               pm.country, pm.aliases))]
     overrides = _overrides(session)
     selected = rows if everything else _neighbourhood(rows, set(docs), overrides)
     report.mentions = len(selected)
