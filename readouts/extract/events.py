@@ -747,7 +747,11 @@ def _date(m: Mention, doc: Doc, base: str | None) -> str | None:
             if best is None or rank < best[:2]:
                 best = (*rank, iso)
     if best is None:  # "Today, Speaker Pelosi … met", "spoke … this evening": a day the tagger did not mark
-        words = [t for t in doc[own[0]:own[1]] if t.lower_ in ("today", "yesterday", "tomorrow", "tonight")
+        # ... or one the verb above a noun trigger governs ("following up on the meeting ... yesterday")
+        verb = next((x for x in m.trigger.ancestors if x.pos_ in ("VERB", "AUX")), None) if not m.anchored else None
+        near = [*doc[own[0]:own[1]], *(c for c in (verb.children if verb is not None else ())
+                                       if c.dep_ == "npadvmod")]
+        words = [t for t in near if t.lower_ in ("today", "yesterday", "tomorrow", "tonight")
                  or t.lower_ == "this" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("morning", "afternoon", "evening")]
         return events_dates.resolve(doc[words[0].i:words[0].i + 2].text, base) if words else None
     return best[2]

@@ -7,6 +7,8 @@ passing, and only its own subtree says who took part.
 """
 from __future__ import annotations
 
+import itertools
+
 from dataclasses import dataclass, field
 
 import numpy
@@ -306,6 +308,11 @@ def _noun_status(m: Mention, lex: Triggers) -> str:
     far = list(tok.ancestors)[:4]
     near_words = {t.lower_ for t in near} | {t.lemma_.lower() for t in near}
     far_words = {t.lower_ for t in far} | {t.lemma_.lower() for t in far}
+    up_to_verb = list(itertools.takewhile(lambda a: a.pos_ not in ("VERB", "AUX"), tok.ancestors))
+    verb_above = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    around = {t.lower_ for a in [*up_to_verb, *([verb_above] if verb_above is not None else [])] for t in a.children}
+    if (near_words | {t.lower_ for t in tok.subtree} | around) & lex.past_cues:
+        return "referenced"  # "the meeting with President Biden yesterday", whatever the clause plans
     if (near_words | far_words) & lex.planned_cues:
         return "planned"
     if near_words & lex.referenced_cues:
