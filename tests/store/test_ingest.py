@@ -101,6 +101,10 @@ def test_cli_ingest_json_summary_and_stats(db_url, corpus, tmp_path, cli):
     assert {os.path.basename(f["name"]) for f in summary["failures"]} >= {"locked.pdf", "huge.txt"}
     r = cli("--db", db_url, "stats", "--json")
     assert json.loads(r.stdout)["documents"] == 1
+    r = cli("--db", db_url, "resolve", "--json")
+    figures = json.loads(r.stdout)
+    assert r.exit_code == 0 and figures["documents"] == 1 and figures["persons_changed"] == 0
+    assert figures["mentions"] > 0 and figures["persons"] > 0
 
 
 def test_kill_9_mid_ingest_leaves_whole_documents_and_a_rerun_completes(db_url, corpus, tmp_path):
@@ -120,6 +124,7 @@ def test_kill_9_mid_ingest_leaves_whole_documents_and_a_rerun_completes(db_url, 
         child.wait()
         killed_at = _n_docs(store)
         assert 6 <= killed_at < len(docs)
+        assert _n_pending(store) == killed_at  # killed before its resolution step: all left pending
         # The same code, in a process of its own, says what each document's facts are.
         out = subprocess.run([exe, "extract", str(src), "--format", "jsonl"], cwd=ROOT, capture_output=True,
                              text=True, check=True).stdout
@@ -132,8 +137,15 @@ def test_kill_9_mid_ingest_leaves_whole_documents_and_a_rerun_completes(db_url, 
         assert report["skipped"] == killed_at and report["stored"] == len(docs) - killed_at
         assert _n_docs(store) == len(docs)
         _assert_whole(store, expected)
+        assert _n_pending(store) == 0 and report["resolution"]["documents"] == len(docs)  # its own and the killed run's
     finally:
         store.close()
+
+
+def _n_pending(store) -> int:
+    with store.session() as s:
+        return s.execute(sa.select(sa.func.count()).select_from(t.Document)
+                         .where(t.Document.resolved_at.is_(None))).scalar_one()
 
 
 def _n_docs(store) -> int:
