@@ -32,7 +32,7 @@ from readouts.resolve.cluster import MentionFacts, cluster
 from readouts.resolve.names import name_tokens
 from readouts.resolve.persons import fullest
 from readouts.store import schema as t
-from readouts.store.sides import refresh_event_countries
+from readouts.store.sides import events_of, refresh_event_countries
 
 _CHUNK = 500  # ids per IN (...) list: under SQLite's bound-parameter limit
 Progress = Callable[[str], None]
@@ -68,6 +68,9 @@ def resolve(session: Session, *, everything: bool = False, progress: Progress | 
     report.timings["persons"] = time.perf_counter() - started
     say("events")
     _resolve_events(session, docs, touched_persons, everything, report)
+    # persons that changed hands or country change the sides of events whose reports stayed put
+    for chunk in _chunks(sorted(touched_persons)):
+        refresh_event_countries(session, events_of(session, persons=chunk))
     report.timings["events"] = time.perf_counter() - started - report.timings["persons"]
     _mark_resolved(session, docs)
     report.persons_changed = moved
