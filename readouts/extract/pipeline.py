@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import numpy
 import spacy
-from spacy.attrs import ORTH
+from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -44,6 +44,11 @@ def sentence_hints(doc: Doc) -> Doc:
             # the parser reads a preset False one token late (explosion/spaCy#7716): mark the next one too
             for k in range(i + 1, min(i + 3, len(doc))):
                 doc[k].is_sent_start = False
+    # A blank line ends a sentence: "Begin Text\n\nU.S. Secretary ... met today" would otherwise be parsed
+    # as one clause whose verb is "Begin", taking the ministers as its object and leaving "met" no subject.
+    for i in (int(j) for j in numpy.flatnonzero(doc.to_array(IS_SPACE))):
+        if i + 1 < len(doc) and doc[i].text.count("\n") >= 2 and not doc[i + 1].is_space:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
