@@ -95,14 +95,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", help="score this store instead of building one from the whole corpus")
     ap.add_argument("--resolve", action="store_true", help="run `readouts resolve` over the whole store first")
+    ap.add_argument("--persons", type=Path, default=EVAL / "resolution-dev.json",
+                    help="persons file in the format of resolution-dev.json (default: that file)")
+    ap.add_argument("--dedup", type=Path, default=EVAL / "dedup-dev.jsonl",
+                    help="event groups in the format of dedup-dev.jsonl (default: that file)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
     from readouts.store import open_store
     from readouts.store.resolve import resolve
 
     url = args.db or build_store(10**9, prefix="readouts-resolution-")
-    gold = json.loads((EVAL / "resolution-dev.json").read_text(encoding="utf-8"))
-    lines = [json.loads(x) for x in (EVAL / "dedup-dev.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    gold = json.loads(args.persons.read_text(encoding="utf-8"))
+    lines = [json.loads(x) for x in args.dedup.read_text(encoding="utf-8").splitlines() if x.strip()]
     figures: dict = {"db": url}
     with open_store(url) as store:
         if args.resolve:
