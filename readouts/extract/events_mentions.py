@@ -137,7 +137,7 @@ def _verb_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
     elif needs == "person":  # "will host Prime Minister Ardern", "welcomed President X to the White House"
         if any((lex.nouns.get(o.lower_) or lex.nouns.get(o.lemma_.lower())) for o in objs):
             return None  # "hosted a summit": the summit is the event
-        ok = any(t.ent_type_ == "PERSON" for o in objs for t in o.subtree) and (
+        ok = any(t.ent_type_ == "PERSON" or _titled_name(t) for o in objs for t in o.subtree) and (
             tok.lemma_.lower() != "welcome" or bool(_preps(tok, {"to"})))
     elif needs == "document":
         ok = any(o.lemma_.lower() in lex.document_nouns or
@@ -147,6 +147,13 @@ def _verb_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
     if ok and kind == "meeting" and any(c.lower_ in REMOTE_ADVERBS for c in tok.children):
         kind = "call"  # "met virtually with"
     return Mention(kind, tok, tok, True, sent) if ok else None
+
+
+def _titled_name(tok: Token) -> bool:
+    """A proper noun after a title ("welcomed Chancellor Olaf Scholz"), however the tagger labelled it."""
+    from readouts.extract.gazetteer import load
+    return tok.pos_ == "PROPN" and any(c.dep_ == "compound" and c.lower_ in load().title_words
+                                       for c in tok.children)
 
 
 def _with_follows(tok: Token) -> bool:

@@ -16,7 +16,7 @@ from readouts.extract import entities, events
 from readouts.ingest.readers import SourceDocument, check_text
 from readouts.model import Document, Record, document_id
 
-EXTRACTOR_VERSION = "0.2.0"  # raise on every change to what the extractor outputs: `readouts reprocess` redoes older records
+EXTRACTOR_VERSION = "0.3.0"  # raise on every change to what the extractor outputs: `readouts reprocess` redoes older records
 
 
 @lru_cache(maxsize=2)

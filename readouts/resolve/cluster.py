@@ -324,9 +324,8 @@ class _State:
             owners = self._suffix_owners(m.tokens)
         else:
             near = [c for c in self.by_token.get(_bucket(m.tokens[0]), ()) if c.full]
-            # a surname is a last name first; a name written family first ("Xi Jinping") only failing that
-            owners = [c for c in near if self._owns(c, m.tokens)] or \
-                [c for c in near if self._owns(c, m.tokens, family_first=True)]
+            # a surname ends a name, or starts one written family first ("Xi Jinping", "Chung Eui-yong")
+            owners = [c for c in near if self._owns(c, m.tokens) or self._owns(c, m.tokens, family_first=True)]
         owners = [c for c in owners if self._allowed(c, [m])]
         if not owners:
             return None, f"surname {key!r}: no full name has it", 1.0
