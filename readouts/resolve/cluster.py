@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from readouts.resolve.names import fold
+from readouts.resolve.names import fold, word_list
 from readouts.resolve.variants import same_given, same_token
 
 DOMINANCE = 3.0  # a surname fitting two persons equally goes to one mentioned this many times more
@@ -107,13 +107,15 @@ class Cluster:
 
 # --- names -------------------------------------------------------------------------------------
 
-def _score(fit: tuple[int, int, int, int]) -> float:
+def _score(fit: tuple[int, int, int, int, int]) -> float:
     """How well a surname fits a person: the office counts twice, the country once, and how often
     the person is named by a full name as a prior (a tenfold count is worth a country). An office
     the person is never seen to hold counts against more than a held one counts for: "Congressman
     Sherman" is not the Deputy Secretary, however often she is named."""
-    title, country, _time, support = fit
-    return (2 * title if title >= 0 else 3 * title) + country + math.log10(support + 1)
+    title, country, _time, support, order = fit
+    # a surname that starts a name (family name first, "Xi Jinping") is a weaker reading than one that
+    # ends it: "Obama" is Barack Obama before it is the "Obama-Biden" of an administration's name
+    return (2 * title if title >= 0 else 3 * title) + country + math.log10(support + 1) - order
 
 
 def _bucket(token: str) -> str:
@@ -147,7 +149,7 @@ def _office_words() -> frozenset[str]:
     """The words offices are made of ("president", "foreign", "minister", "lady"): the extractor's title
     vocabulary. Other words a title carries ("of France", a stray "With") say nothing of the office."""
     from readouts.extract.gazetteer import load
-    return frozenset(fold(w) for w in load().title_words)
+    return frozenset(fold(w) for w in load().title_words) - word_list("generic_offices.txt")
 
 
 def title_words(title: str) -> frozenset[str]:
@@ -329,7 +331,7 @@ class _State:
         owners = [c for c in owners if self._allowed(c, [m])]
         if not owners:
             return None, f"surname {key!r}: no full name has it", 1.0
-        fits = [(self._fit(m, c), c) for c in owners]
+        fits = [(self._fit(m, c, first=not self._owns(c, m.tokens)), c) for c in owners]
         ranked = sorted(((f, c) for f, c in fits if f[2] >= 0), key=lambda x: (_score(x[0]), -x[1].order),
                         reverse=True)
         if not ranked:
@@ -346,8 +348,8 @@ class _State:
         return best, f"surname {key!r} -> {best.label()!r}{how}{among}", 0.8 if rest else 0.9
 
     @staticmethod
-    def _fit(m: MentionFacts, c: Cluster) -> tuple[int, int, int, int]:
-        """(title fit, country fit, time fit, mentions): larger is better."""
+    def _fit(m: MentionFacts, c: Cluster, *, first: bool = False) -> tuple[int, int, int, int, int]:
+        """(title fit, country fit, time fit, full-name mentions, 1 if the surname starts the name)."""
         tf = title_fit(m.titles, c)
         cc = c.country
         cf = 0 if not (m.country and cc) else (1 if m.country in c.countries else -1)
@@ -355,7 +357,7 @@ class _State:
         if m.date and c.first and c.last:
             years = max((c.first - m.date).days, (m.date - c.last).days) / 365.25
             tm = -1 if years > YEARS_OF_OFFICE else 1
-        return tf, cf, tm, c.support
+        return tf, cf, tm, c.support, int(first)
 
     # 3. what no full name claims: one entity per surname, country and office
     def pools(self) -> None:
