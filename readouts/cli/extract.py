@@ -41,7 +41,9 @@ def extract(
     def sources():
         nonlocal failed
         for item in items:
-            if item.error is not None:
+            if item.skipped is not None:
+                err_console.print(f"[yellow]ignored:[/] {item.name}: {item.skipped}", soft_wrap=True)
+            elif item.error is not None:
                 failed += 1
                 warn_item(item.name, str(item.error))
             else:

@@ -36,6 +36,7 @@ class Report:
     stored: int = 0
     skipped: int = 0
     failed: list[Failure] = field(default_factory=list)
+    ignored: list[Failure] = field(default_factory=list)  # files in a folder not read (unknown type), and why
     seconds: float = 0.0
     resolution: dict | None = None  # what the cross-document resolution step did (ResolveReport.as_dict)
 
@@ -43,6 +44,7 @@ class Report:
         rate = self.stored / self.seconds if self.seconds else 0.0
         return {"stored": self.stored, "skipped": self.skipped, "failed": len(self.failed),
                 "failures": [{"name": f.name, "reason": f.reason} for f in self.failed],
+                "ignored": [{"name": f.name, "reason": f.reason} for f in self.ignored],
                 "seconds": round(self.seconds, 2), "docs_per_second": round(rate, 2),
                 "resolution": self.resolution}
 
@@ -68,6 +70,9 @@ def ingest(store: Store, paths: Iterable[str | Path], *, batch_size: int | None 
 
     def fresh() -> Iterator[SourceDocument]:
         for item in read_paths(paths):
+            if item.skipped is not None:
+                report.ignored.append(Failure(item.name, item.skipped))
+                continue
             if item.error is not None or item.document is None:
                 report.failed.append(Failure(item.name, _reason(item.name, item.error)))
                 tick("failed")
