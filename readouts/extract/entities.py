@@ -228,18 +228,24 @@ def _ngo(orgs: OrgTable, found: list[Found]) -> bool:
     return any(f.org is not None and orgs.entries[f.org].kind in NGO_KINDS for f in found)
 
 
+LIST_REACH = 60  # tokens between "including" and the last official it lists
+
+
 def _inherit_in_lists(doc: Doc, clusters: list[Cluster], countries: list[str | None], found: list[list[Found]],
                       orgs: OrgTable) -> None:
     """Officials listed after "including" in one sentence share the country of the others listed."""
     by_sentence: dict[int, list[tuple[int, int]]] = {}
     for k, c in enumerate(clusters):
         for m in c.mentions:
-            sent = doc[m.start].sent
-            for t in reversed(doc[sent.start:m.start]):
+            # "including" opens a list a few names long; looking further back than that in a run-on
+            # sentence (or asking spaCy for the whole sentence) would make this quadratic
+            for t in reversed(doc[max(0, m.start - LIST_REACH):m.start]):
                 if t.text in (".", ";", ":"):
                     break
                 if t.lower_ == "including":
                     by_sentence.setdefault(t.i, []).append((m.start, k))
+                    break
+                if t.is_sent_start:
                     break
     for members in by_sentence.values():
         known = Counter(countries[k] for _, k in members if countries[k])

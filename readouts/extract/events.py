@@ -575,8 +575,26 @@ def _sentences(doc: Doc) -> list[Span]:
     flags = doc.to_array([SENT_START]).reshape(-1)
     bounds = sorted({0, len(doc), *(int(i) for i in numpy.flatnonzero(flags == 1)), *cuts} - {len(doc) + 1})
     text = events_places.text_of(doc)
-    spans = [doc[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+    spans = [piece for a, b in itertools.pairwise(bounds) if b > a for piece in _bounded(doc, a, b)]
     return [s for s in spans if text[s.start_char:s.end_char].strip()]
+
+
+MAX_SENTENCE_TOKENS = 150  # longer "sentences" (run-ons, lists with no full stop) are searched in pieces
+
+
+def _bounded(doc: Doc, a: int, b: int) -> list[Span]:
+    """The sentence, or pieces of it no longer than MAX_SENTENCE_TOKENS, cut after the last ";" (else ",")
+    before the bound: each mention looks at its whole sentence, so a run-on of 400 clauses would make
+    the event search quadratic in the document's length."""
+    out: list[Span] = []
+    while b - a > MAX_SENTENCE_TOKENS:
+        window = range(a + MAX_SENTENCE_TOKENS - 1, a + MAX_SENTENCE_TOKENS // 3, -1)
+        cut = next((i + 1 for i in window if doc[i].text == ";"), None) or \
+            next((i + 1 for i in window if doc[i].text == ","), None) or a + MAX_SENTENCE_TOKENS
+        out.append(doc[a:cut])
+        a = cut
+    out.append(doc[a:b])
+    return out
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
@@ -735,8 +753,8 @@ def _date(m: Mention, doc: Doc, base: str | None) -> str | None:
     best: tuple[int, int, str] | None = None
     lex = triggers()
     saying = lex.announce_verbs | lex.reporting_verbs
-    for ent in events_places.ents_of(doc):
-        if ent.label_ not in ("DATE", "TIME") or not (a <= ent.start < b) or not m.in_scope(ent.start):
+    for ent in events_places.ents_between(doc, a, b):
+        if ent.label_ not in ("DATE", "TIME") or not m.in_scope(ent.start):
             continue
         said = ent.root.head
         if said is not m.anchor and said.lemma_.lower() in saying:

@@ -7,6 +7,7 @@ passing, and only its own subtree says who took part.
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ class Mention:
     definite: bool = False             # "the meeting", "their call": may point back to an event
     absorbed_by: Mention | None = None  # a noun inside another mention's clause ("met ... for talks")
     holes: list[tuple[int, int]] = field(default_factory=list)
+    _hole_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+    _hole_ends: list[int] = field(default_factory=list, repr=False, compare=False)
+    _merged_for: int = field(default=-1, repr=False, compare=False)
 
     @property
     def scope(self) -> tuple[int, int]:
@@ -51,7 +55,27 @@ class Mention:
 
     def in_scope(self, i: int) -> bool:
         a, b = self.scope
-        return a <= i < b and not any(s <= i < e for s, e in self.holes)
+        if not a <= i < b:
+            return False
+        if not self.holes:
+            return True
+        if self._merged_for != len(self.holes):  # holes are only ever appended: merge again when they grew
+            self._merge_holes()
+        k = bisect.bisect_right(self._hole_starts, i) - 1
+        return not (k >= 0 and i < self._hole_ends[k])
+
+    def _merge_holes(self) -> None:
+        """The holes as sorted, disjoint ranges: a run-on sentence of 400 clauses has 400 holes per
+        mention, and ``in_scope`` is asked of every token, so it bisects instead of scanning."""
+        starts: list[int] = []
+        ends: list[int] = []
+        for s, e in sorted(self.holes):
+            if starts and s <= ends[-1]:
+                ends[-1] = max(ends[-1], e)
+            else:
+                starts.append(s)
+                ends.append(e)
+        self._hole_starts, self._hole_ends, self._merged_for = starts, ends, len(self.holes)
 
 
 def candidates(doc: Doc) -> list[int]:
@@ -366,17 +390,21 @@ def _absorb(ms: list[Mention]) -> None:
 
 def _cut_holes(ms: list[Mention], lex: Triggers) -> None:
     live = [m for m in ms if m.absorbed_by is None]
+    # what each other mention is, read once: Token objects cost more than the comparisons (a run-on
+    # sentence has hundreds of mentions, and every pair is looked at)
+    shapes = [(o, o.anchored, o.scope if not o.anchored else
+               (o.anchor.left_edge.i, o.anchor.right_edge.i + 1), o.anchor.i, o.anchor.dep_ == "ROOT") for o in live]
     for m in live:
-        for o in live:
+        ti, ai = m.trigger.i, m.anchor.i
+        above = {t.i for t in m.anchor.ancestors} if m.anchored else set()  # o governs m: m is in its subtree
+        for o, o_anchored, (a, b), oi, root in shapes:
             if o is m:
                 continue
-            if not o.anchored:
-                a, b = o.scope
-                if not (a <= m.trigger.i < b):
+            if not o_anchored:
+                if not (a <= ti < b):
                     m.holes.append((a, b))
-            elif (m.anchored and o.anchor.i != m.anchor.i and m.anchor not in o.anchor.subtree
-                  and o.anchor.dep_ != "ROOT"):
-                m.holes.append((o.anchor.left_edge.i, o.anchor.right_edge.i + 1))
+            elif m.anchored and oi != ai and oi not in above and not root:
+                m.holes.append((a, b))
         if m.anchored:
             for c in m.anchor.children:  # "As you saw from the White House, the Secretary will travel …"
                 if c.dep_ == "advcl" and c.lemma_.lower() in lex.reporting_verbs:

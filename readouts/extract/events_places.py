@@ -1,6 +1,8 @@
 """Places named around an event: "in Manila, the Philippines", "to Tokyo, Jakarta and Manila"."""
 from __future__ import annotations
 
+import bisect
+
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -122,6 +124,18 @@ def ents_of(doc: Doc) -> tuple[Span, ...]:
     if cached is None:
         cached = doc.user_data[_ENTS_KEY] = tuple(doc.ents)
     return cached  # type: ignore[no-any-return]
+
+
+def ents_between(doc: Doc, a: int, b: int) -> tuple[Span, ...]:
+    """The doc's entities that start in tokens [a, b): a bisect, not a scan, per event mention."""
+    ents = ents_of(doc)
+    starts = doc.user_data.get(_ENT_STARTS_KEY)
+    if starts is None:
+        starts = doc.user_data[_ENT_STARTS_KEY] = [e.start for e in ents]
+    return ents[bisect.bisect_left(starts, a):bisect.bisect_left(starts, b)]
+
+
+_ENT_STARTS_KEY = "readouts.events.ent_starts"
 
 
 def _ents_by_start(doc: Doc) -> tuple[dict[int, Span], dict[int, Span]]:

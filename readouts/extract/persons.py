@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
@@ -35,7 +36,7 @@ class Mention:
     text: str
     titled: bool  # a title or honorific stands right before it
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, ...]:
         return name_key(self.text)
 
@@ -43,14 +44,15 @@ class Mention:
 @dataclass
 class Cluster:
     mentions: list[Mention] = field(default_factory=list)
+    first: int = 1 << 62  # where its first mention starts, kept as mentions are added (asked per mention)
+
+    def add(self, m: Mention) -> None:
+        self.mentions.append(m)
+        self.first = min(self.first, m.start)
 
     @property
     def name(self) -> str:
         return max(self.mentions, key=lambda m: (len(m.key), -m.start)).text
-
-    @property
-    def first(self) -> int:
-        return min(m.start for m in self.mentions)
 
 
 def name_key(text: str) -> tuple[str, ...]:
@@ -361,7 +363,7 @@ def _cluster(mentions: list[Mention], known: dict[str, str]) -> list[Cluster]:
             target = Cluster()
             clusters.append(target)
             full.append((set(key), key[-1], target))
-        target.mentions.append(m)
+        target.add(m)
     return sorted(clusters, key=lambda c: c.first)
 
 
