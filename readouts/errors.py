@@ -5,7 +5,8 @@
     │   ├── EmptyDocument          nothing but whitespace
     │   ├── NotText                binary or undecodable bytes
     │   ├── TooLarge               over the size limit (settings.max_document_bytes)
-    │   └── MalformedLine          a JSON Lines row that is not a document object
+    │   ├── MalformedLine          a JSON Lines row that is not a document object
+    │   └── OverBudget             extraction ran past its time budget (settings.doc_seconds)
     ├── StoreError                 the database cannot be opened, migrated or written
     └── NotFound                   a person, organization, event or document asked for is not there
 
@@ -39,6 +40,10 @@ class TooLarge(InputError):
 
 class MalformedLine(InputError):
     pass
+
+
+class OverBudget(InputError):
+    http_status = 422
 
 
 class StoreError(ReadoutsError):

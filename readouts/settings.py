@@ -31,6 +31,9 @@ SETTINGS: tuple[Setting, ...] = (
             "characters per spaCy batch at most: long documents go in smaller batches to bound memory"),
     Setting("max_document_bytes", "READOUTS_MAX_DOCUMENT_BYTES", 1_000_000,
             "larger documents are refused with a clear error rather than exhausting memory"),
+    Setting("doc_seconds", "READOUTS_DOC_SECONDS", 120.0,
+            "seconds one document's extraction may take after spaCy's parse; over it the document is reported "
+            "as failed and the batch goes on (0: no limit)"),
     Setting("api_token", "READOUTS_API_TOKEN", None, "token that unlocks the web API's write endpoints"),
 )
 
@@ -42,6 +45,10 @@ def get(name: str) -> object:
         if name == "db":
             return _default_db()
         return setting.default
+    if isinstance(setting.default, bool):
+        return raw.lower() in ("1", "true", "yes")
     if isinstance(setting.default, int):
         return int(raw)
+    if isinstance(setting.default, float):
+        return float(raw)
     return raw

@@ -11,7 +11,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span
 
-from readouts.extract import delegations, gazetteer, organizations, persons, positions
+from readouts.extract import budget, delegations, gazetteer, organizations, persons, positions
 from readouts.extract.gazetteer import NGO_KINDS
 from readouts.extract.marks import Marks
 from readouts.extract.organizations import OrgTable
@@ -38,7 +38,12 @@ def fill(record: Record, doc: Doc) -> None:
 
     home = home_country(doc, marks, record.document.source)
     foreign = main_foreign_country(marks, home)
-    found = [_positions(doc, marks, orgs, c, person_at) for c in clusters]
+    budget.check("persons")
+    found = []
+    for k, c in enumerate(clusters):
+        found.append(_positions(doc, marks, orgs, c, person_at))
+        if k % 50 == 0:
+            budget.check("positions")
     countries = [_explicit_country(doc, marks, orgs, c, f) for c, f in zip(clusters, found)]
     mentions = sorted((doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), k)
                       for k, c in enumerate(clusters) for m in c.mentions if m.start not in orgs.at)
@@ -88,14 +93,19 @@ def main_foreign_country(marks: Marks, home: str | None) -> str | None:
 def _positions(doc: Doc, marks: Marks, orgs: OrgTable, c: Cluster, person_at: dict[int, int]) -> list[Found]:
     out: list[Found] = []
     seen: dict[str, Found] = {}
+    spans: dict[str, set] = {}  # the evidence already kept per title: a set, for a person named thousands of times
     for m in c.mentions:
         for f in positions.titles_for(doc, marks, orgs, m, person_at):
             key = f.title.lower()
             if key not in seen:
                 seen[key] = f
+                spans[key] = {tuple(x) for x in f.evidence}
                 out.append(f)
             else:
-                seen[key].evidence.extend(span for span in f.evidence if span not in seen[key].evidence)
+                for span in f.evidence:
+                    if tuple(span) not in spans[key]:
+                        spans[key].add(tuple(span))
+                        seen[key].evidence.append(span)
     return _without_shorter(out)
 
 

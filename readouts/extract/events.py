@@ -19,7 +19,7 @@ import numpy
 from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc, Span, Token
 
-from readouts.extract import events_dates, events_header, events_places
+from readouts.extract import budget, events_dates, events_header, events_places
 from readouts.extract.events_lexicon import Triggers, country_code, topic_patterns, triggers
 from readouts.extract.events_mentions import GROUP, Mention, candidates, find
 from readouts.extract.events_places import Place
@@ -118,6 +118,7 @@ def fill(record: Record, doc: Doc) -> None:
     at = _by_sentence(candidates(doc), [s.start for s in sents])
     going: dict[int, list[Place]] = {}  # sentence index -> where a trip said in it goes
     for si, sent in enumerate(sents):
+        budget.check("events")
         mentions = [m for m in find(sent, at.get(si, [])) if m.absorbed_by is None and m.status is not None]
         for m in mentions:
             if m.type == "visit" and m.status != "referenced":

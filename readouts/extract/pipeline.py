@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from readouts import settings
 from readouts.errors import InputError, ReadoutsError
-from readouts.extract import entities, events
+from readouts.extract import budget, entities, events
 from readouts.ingest.readers import SourceDocument, check_text
 from readouts.model import Document, Record, document_id
 
@@ -61,7 +61,9 @@ def build_record(doc: Doc, source: SourceDocument) -> Record:
         text=source.text,
     )
     record = Record(document=document, extractor_version=EXTRACTOR_VERSION)
+    budget.start()
     entities.fill(record, doc)  # persons, organizations, positions, delegations
+    budget.check("entities")
     events.fill(record, doc)  # after entities: participants are their ids
     return record
 

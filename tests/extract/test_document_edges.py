@@ -45,3 +45,18 @@ def test_a_file_of_repeated_lines_with_no_full_stop_is_extracted():
 def readouts_extract(text: str):
     from readouts.extract import extract
     return extract(text, date="2022-01-01")
+
+
+def test_a_document_over_the_time_budget_is_reported_and_the_batch_goes_on(monkeypatch):
+    from readouts.errors import OverBudget
+    from readouts.extract import extract_documents
+    from readouts.ingest.readers import SourceDocument
+
+    docs = [SourceDocument(name=f"doc{i}", text=f"Secretary Blinken met Foreign Secretary Ebrard {i} times.")
+            for i in range(3)]
+    monkeypatch.setenv("READOUTS_DOC_SECONDS", "0.000001")
+    out = list(extract_documents(docs))
+    assert [s.name for s, _ in out] == ["doc0", "doc1", "doc2"]
+    assert all(isinstance(r, OverBudget) and "READOUTS_DOC_SECONDS" in str(r) for _, r in out)
+    monkeypatch.setenv("READOUTS_DOC_SECONDS", "0")  # no limit
+    assert not any(isinstance(r, Exception) for _, r in extract_documents(docs))
