@@ -25,7 +25,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _corpus import CORPUS, build_store  # noqa: E402
+from _corpus import CORPUS, build_store
 
 EVAL = CORPUS.parent / "eval"
 

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Record", "Document", "Person", "Organization", "Delegation", "Event", "extract", "__version__"]
+__all__ = ["Delegation", "Document", "Event", "Organization", "Person", "Record", "__version__", "extract"]
 
 if TYPE_CHECKING:
     from readouts.extract import extract

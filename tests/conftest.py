@@ -87,7 +87,7 @@ def postgres_server():
     user = "postgres" if as_user else os.environ.get("USER", "postgres")
 
     def run(*cmd: str) -> None:
-        done = subprocess.run([*as_user, *cmd], capture_output=True, text=True, timeout=120)
+        done = subprocess.run([*as_user, *cmd], capture_output=True, text=True, timeout=120, check=False)
         if done.returncode:
             raise RuntimeError(f"{cmd[0]} failed ({done.returncode}): {done.stderr or done.stdout}")
 
@@ -98,7 +98,7 @@ def postgres_server():
         yield f"postgresql://{user}@127.0.0.1:{port}"
     finally:
         subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, timeout=60)
+                       capture_output=True, timeout=60, check=False)
         shutil.rmtree(base, ignore_errors=True)
 
 

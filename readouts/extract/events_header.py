@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from readouts.extract.events_lexicon import country_code, triggers
 from readouts.model import Person, Record
 
-_TURN = re.compile(r"^[A-Z][A-Z.'’ -]*[A-Z.]:", re.M)  # "SECRETARY BLINKEN:", "FOREIGN MINISTER EBRARD:"
+_TURN = re.compile(r"^[A-Z][A-Z.'’ -]*[A-Z.]:", re.MULTILINE)  # "SECRETARY BLINKEN:", "FOREIGN MINISTER EBRARD:"
 _LINE = re.compile(r"[^\n]+")
 HEADER_REACH = 1000  # characters: a header longer than this is not a list of speakers
 
@@ -111,7 +111,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-_CLOCK = re.compile(r"^\s*\d{1,2}:\d{2}\s*[AP]\.?M\.?", re.I)  # "11:24 A.M. EDT": a time line, not a place
+_CLOCK = re.compile(r"^\s*\d{1,2}:\d{2}\s*[AP]\.?M\.?", re.IGNORECASE)  # "11:24 A.M. EDT": a time line, not a place
 VIRTUAL_REACH = 1500  # characters of the first turns in which "virtually" makes the meeting a video call
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-
 from dataclasses import dataclass, field
 
 import numpy

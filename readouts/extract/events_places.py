@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import bisect
-
 import re
 from dataclasses import dataclass
 from functools import lru_cache

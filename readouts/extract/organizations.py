@@ -6,7 +6,7 @@ Whole governments and countries ("the Government of Mexico"), job titles mistake
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from spacy.tokens import Doc, Span
 
@@ -228,9 +228,8 @@ def _acceptable(doc: Doc, marks: Marks, span: Span) -> bool:
         return False  # "head of the North America Unit": part of the title
     if not has_head and not acronym and in_title:
         return False  # "Director for Regional Protection"
-    if in_title and span[-1].lower_ not in ORG_HEADS and not any(t.lower_ in ("of", "for", "on") for t in span):
-        return False  # "Special Assistant to the President for Economic Agency Personnel"
-    return True
+    # "Special Assistant to the President for Economic Agency Personnel": a title, not a body
+    return not (in_title and span[-1].lower_ not in ORG_HEADS and not any(t.lower_ in ("of", "for", "on") for t in span))
 
 
 def _inside_title(doc: Doc, marks: Marks, start: int) -> bool:
@@ -316,7 +315,7 @@ def _initials_fit(acronym: str, span: Span) -> bool:
 
 def _from_prefixes(acronym: str, words: list[str]) -> bool:
     """Is the acronym a run of word beginnings, in order, of the long form ("south"+"com")?"""
-    @lru_cache(maxsize=None)
+    @cache
     def fits(i: int, j: int) -> bool:
         if i == len(acronym):
             return True

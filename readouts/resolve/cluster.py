@@ -268,8 +268,8 @@ class _State:
                 if len(tokens) >= 3 or any(len(n) >= 3 for n in c.names):
                     fitting.append((c, f"; country {country} outweighed by the compound name"))
                 elif tokens in c.names and not titles_differ(titles, c):
-                    fitting.append((c, f"; country {country} conflicts with {'/'.join(sorted(known))}: "
-                                       "same full name, joins the majority"))
+                    fitting.append((c, (f"; country {country} conflicts with {'/'.join(sorted(known))}: "
+                                       "same full name, joins the majority")))
                 else:
                     rejected.append(f"{c.label()!r}: country {'/'.join(sorted(known))} ≠ {country}")
                 continue

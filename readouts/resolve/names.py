@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import NamedTuple
 
@@ -15,7 +15,7 @@ def fold(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-").lower()
 
 
-@lru_cache(maxsize=None)
+@cache
 def word_list(name: str) -> frozenset[str]:
     """A data file of readouts/resolve/data: one entry a line, ``#`` comments."""
     raw = resources.files("readouts.resolve").joinpath("data", name).read_text(encoding="utf-8")

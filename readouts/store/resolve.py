@@ -264,9 +264,9 @@ def _move_mentions(session: Session, moves: list[tuple[int, int]], rows: dict[in
                  .values(person_id=sa.bindparam("b_pid")),
                  [{"b_ref": rows[m].local_id, "b_doc": rows[m].document, "b_pid": p} for m, p in moves])
     conn.execute(sa.insert(t.ResolutionLog), [
-        dict(kind="person", entity_id=p, mention_id=m, document_id=rows[m].document,
-             reason=links[m].reason if m in links else "resolved", score=links[m].score if m in links else 1.0,
-             at=t.utcnow()) for m, p in moves])
+        {"kind": "person", "entity_id": p, "mention_id": m, "document_id": rows[m].document,
+             "reason": links[m].reason if m in links else "resolved", "score": links[m].score if m in links else 1.0,
+             "at": t.utcnow()} for m, p in moves])
 
 
 def _settle(session: Session, result: Any, target: dict[int, int], rows: dict[int, _Row],
@@ -451,8 +451,8 @@ def _write_events(session: Session, groups: list[ev.ReportGroup], report: Resolv
         conn.execute(sa.update(er).where(er.id == sa.bindparam("b_rid")).values(event_id=sa.bindparam("b_eid")),
                      [{"b_rid": r, "b_eid": target[r]} for r in moved])
         conn.execute(sa.insert(t.ResolutionLog), [
-            dict(kind="event", entity_id=target[r], mention_id=r, document_id=doc_of[r], reason=reasons[r][0],
-                 score=reasons[r][1], at=t.utcnow()) for r in moved])
+            {"kind": "event", "entity_id": target[r], "mention_id": r, "document_id": doc_of[r], "reason": reasons[r][0],
+                 "score": reasons[r][1], "at": t.utcnow()} for r in moved])
     changed = {target[r] for r in moved} | {current[r] for r in moved if current.get(r) is not None}
     _settle_events(session, changed & taken)
     dead = sorted(old_events - taken)

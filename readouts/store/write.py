@@ -90,22 +90,22 @@ def _store_orgs(session: Session, doc: t.Document, record: Record, changed: _Cha
     keyed = [(o, org_keys(o)) for o in record.organizations]
     known = _org_candidates(session, {k for _, keys in keyed for k in keys})
     decided: list[tuple[int | None, str]] = [_choose_org(keys, o.country, known) for o, keys in keyed]
-    new_rows = [dict(name=o.name, name_key=keys[0] if keys else o.name.lower(), acronym=o.acronym,
-                     country=o.country, kind=o.kind, aliases=o.aliases)
+    new_rows = [{"name": o.name, "name_key": keys[0] if keys else o.name.lower(), "acronym": o.acronym,
+                     "country": o.country, "kind": o.kind, "aliases": o.aliases}
                 for (o, keys), (org_id, _) in zip(keyed, decided) if org_id is None]
     new_ids = iter(_insert(session, t.Organization, new_rows))
     org_ids = [org_id if org_id is not None else next(new_ids) for org_id, _ in decided]
     for (o, _), (org_id, _r), oid in zip(keyed, decided, org_ids):
         if org_id is not None and _enrich_org(session, known.get(oid), o.acronym, o.country, o.kind):
             changed.organizations.add(oid)
-    mids = _insert(session, t.OrgMention, [dict(
-        document_id=doc.id, local_id=o.id, organization_id=oid, name=o.name, acronym=o.acronym,
-        aliases=o.aliases, country=o.country, kind=o.kind, spans=[list(s) for s in o.mentions])
+    mids = _insert(session, t.OrgMention, [{
+        "document_id": doc.id, "local_id": o.id, "organization_id": oid, "name": o.name, "acronym": o.acronym,
+        "aliases": o.aliases, "country": o.country, "kind": o.kind, "spans": [list(s) for s in o.mentions]}
         for (o, _), oid in zip(keyed, org_ids)])
-    _insert_many(session, t.OrganizationKey, [dict(org_mention_id=mid, organization_id=oid, key=k)
+    _insert_many(session, t.OrganizationKey, [{"org_mention_id": mid, "organization_id": oid, "key": k}
                                               for (_, keys), oid, mid in zip(keyed, org_ids, mids) for k in keys])
-    _log(session, [dict(kind="organization", entity_id=oid, mention_id=mid, document_id=doc.id, reason=reason,
-                        score=1.0) for oid, mid, (_, reason) in zip(org_ids, mids, decided)])
+    _log(session, [{"kind": "organization", "entity_id": oid, "mention_id": mid, "document_id": doc.id, "reason": reason,
+                        "score": 1.0} for oid, mid, (_, reason) in zip(org_ids, mids, decided)])
     return {o.id: (mid, oid) for (o, _), mid, oid in zip(keyed, mids, org_ids)}
 
 
@@ -183,8 +183,8 @@ def _store_persons(session: Session, doc: t.Document, record: Record, changed: _
                                      [pos.title for pos in p.positions])
             person_id, reason, score = decision.person_id, decision.reason, decision.score
         if person_id is None:
-            person_id = _insert(session, t.Person, [dict(name=p.name, name_key=keys.name_key or p.name.lower(),
-                                                         country=p.country)])[0]
+            person_id = _insert(session, t.Person, [{"name": p.name, "name_key": keys.name_key or p.name.lower(),
+                                                         "country": p.country}])[0]
             if keys.match_key:
                 candidates[keys.match_key].append(Candidate(person_id, [keys.tokens], p.country, 0,
                                                             {p.country} if p.country else set(),
@@ -192,12 +192,12 @@ def _store_persons(session: Session, doc: t.Document, record: Record, changed: _
         elif _enrich_person(session, person_id, p, keys, candidates):
             changed.persons.add(person_id)
         chosen[p.id] = (person_id, reason, score)
-    mids = _insert(session, t.PersonMention, [dict(
-        document_id=doc.id, local_id=p.id, person_id=chosen[p.id][0], name=p.name, aliases=p.aliases,
-        country=p.country, spans=[list(s) for s in p.mentions], name_key=keyed[p.id].name_key,
-        match_key=keyed[p.id].match_key) for p in order])
-    _log(session, [dict(kind="person", entity_id=chosen[p.id][0], mention_id=mid, document_id=doc.id,
-                        reason=chosen[p.id][1], score=chosen[p.id][2]) for p, mid in zip(order, mids)])
+    mids = _insert(session, t.PersonMention, [{
+        "document_id": doc.id, "local_id": p.id, "person_id": chosen[p.id][0], "name": p.name, "aliases": p.aliases,
+        "country": p.country, "spans": [list(s) for s in p.mentions], "name_key": keyed[p.id].name_key,
+        "match_key": keyed[p.id].match_key} for p in order])
+    _log(session, [{"kind": "person", "entity_id": chosen[p.id][0], "mention_id": mid, "document_id": doc.id,
+                        "reason": chosen[p.id][1], "score": chosen[p.id][2]} for p, mid in zip(order, mids)])
     changed.persons |= settle_countries(session, {person_id for person_id, _, _ in chosen.values()})
     return {p.id: (mid, chosen[p.id][0]) for p, mid in zip(order, mids)}
 
@@ -286,10 +286,10 @@ def _store_positions(session: Session, doc: t.Document, record: Record, persons:
         mid, person_id = persons[p.id]
         for pos in p.positions:
             om = orgs.get(pos.organization or "")
-            rows.append(dict(document_id=doc.id, person_mention_id=mid, person_id=person_id, title=pos.title,
-                             org_mention_id=om[0] if om else None, organization_id=om[1] if om else None,
-                             country=pos.country or p.country, date=doc.date,
-                             spans=_position_spans(record.document.text, pos)))
+            rows.append({"document_id": doc.id, "person_mention_id": mid, "person_id": person_id, "title": pos.title,
+                             "org_mention_id": om[0] if om else None, "organization_id": om[1] if om else None,
+                             "country": pos.country or p.country, "date": doc.date,
+                             "spans": _position_spans(record.document.text, pos)})
     _insert_many(session, t.Position, rows)
 
 
@@ -313,9 +313,9 @@ def _store_delegations(session: Session, doc: t.Document, record: Record,
                        persons: dict[str, tuple[int, int]]) -> dict[str, int]:
     out: dict[str, int] = {}
     for d in record.delegations:
-        did = _insert(session, t.Delegation, [dict(document_id=doc.id, local_id=d.id, country=d.country,
-                                                   spans=[list(s) for s in d.evidence])])[0]
-        members = [dict(delegation_id=did, person_mention_id=persons[m][0]) for m in d.members if m in persons]
+        did = _insert(session, t.Delegation, [{"document_id": doc.id, "local_id": d.id, "country": d.country,
+                                                   "spans": [list(s) for s in d.evidence]}])[0]
+        members = [{"delegation_id": did, "person_mention_id": persons[m][0]} for m in d.members if m in persons]
         _insert_many(session, t.DelegationMember, members)
         out[d.id] = did
     return out
@@ -332,26 +332,27 @@ def _store_events(session: Session, doc: t.Document, record: Record, persons: di
         facts = _report_facts(record, e, when, persons, orgs)
         event_id, reason, score = _find_event(session, facts, exclude=used)
         if event_id is None:
-            event_id = _insert(session, t.Event, [dict(type=e.type, status=e.status, date=when, location=e.location,
-                                                       topics=e.topics)])[0]
+            event_id = _insert(session, t.Event, [{"type": e.type, "status": e.status, "date": when, "location": e.location,
+                                                       "topics": e.topics}])[0]
         else:
             _enrich_event(session, event_id, e.location, e.topics)
         used.add(event_id)
-        rid = _insert(session, t.EventReport, [dict(
-            document_id=doc.id, event_id=event_id, local_id=e.id, type=e.type, status=e.status, date=when,
-            location=e.location, topics=e.topics, plover=e.plover.model_dump() if e.plover else None,
-            spans=[list(s) for s in e.evidence])])[0]
+        rid = _insert(session, t.EventReport, [{
+            "document_id": doc.id, "event_id": event_id, "local_id": e.id, "type": e.type, "status": e.status, "date": when,
+            "location": e.location, "topics": e.topics, "plover": e.plover.model_dump() if e.plover else None,
+            "spans": [list(s) for s in e.evidence]}])[0]
         parts = e.participants
-        def row(kind: str, ref: str, person_id: int | None = None, organization_id: int | None = None) -> dict:
-            return dict(event_report_id=rid, kind=kind, ref=ref, person_id=person_id,
-                        organization_id=organization_id)
+        def row(kind: str, ref: str, person_id: int | None = None, organization_id: int | None = None,
+                rid: int = rid) -> dict:
+            return {"event_report_id": rid, "kind": kind, "ref": ref, "person_id": person_id,
+                    "organization_id": organization_id}
         rows = [row("person", p, person_id=persons[p][1]) for p in parts.persons if p in persons]
         rows += [row("organization", o, organization_id=orgs[o][1]) for o in parts.organizations if o in orgs]
         rows += [row("delegation", d) for d in parts.delegations]
         rows += [row("country", c) for c in parts.countries]
         _insert_many(session, t.EventParticipant, rows)
-        _log(session, [dict(kind="event", entity_id=event_id, mention_id=rid, document_id=doc.id,
-                            reason=reason, score=score)])
+        _log(session, [{"kind": "event", "entity_id": event_id, "mention_id": rid, "document_id": doc.id,
+                            "reason": reason, "score": score}])
     return used
 
 

@@ -7,8 +7,8 @@ from readouts import query
 from readouts.filters import EventFilter
 from readouts.model import document_id
 from readouts.store import open_store
-from readouts.store.db import upgrade
 from readouts.store import schema as t
+from readouts.store.db import upgrade
 from readouts.store.overrides import merge, split
 from readouts.store.write import delete_facts, store_record
 from tests.store.conftest import make_record
@@ -26,8 +26,8 @@ def _sides(s) -> dict[int, set[str]]:
 def _meeting(corpus, blinken_country="USA", extra_country=None):
     return make_record(corpus["usstate-bc64a53eea9b"], [("Antony J. Blinken", blinken_country),
                                                         ("Marcelo Ebrard", "MEX")],
-                       [dict(type="meeting", persons=["Antony J. Blinken", "Marcelo Ebrard"], evidence=MEET,
-                             countries=[extra_country] if extra_country else [])])
+                       [{"type": "meeting", "persons": ["Antony J. Blinken", "Marcelo Ebrard"], "evidence": MEET,
+                             "countries": [extra_country] if extra_country else []}])
 
 
 def test_sides_are_written_and_filters_use_them(db_url, corpus):

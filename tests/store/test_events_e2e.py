@@ -8,7 +8,6 @@ from __future__ import annotations
 import gzip
 import json
 
-import pytest
 import sqlalchemy as sa
 
 from readouts.store import open_store

@@ -130,13 +130,13 @@ def _event_of(s, doc_ext_id) -> list[int]:
 
 def test_readout_and_remarks_of_one_meeting_are_one_event_with_two_sources(db_url, corpus):
     readout = make_record(corpus["usstate-bc64a53eea9b"], [("Antony J. Blinken", USA), ("Marcelo Ebrard", MEX)],
-                          [dict(type="meeting", persons=["Antony J. Blinken", "Marcelo Ebrard"],
-                                evidence="Secretary of State Antony J. Blinken met today with Mexican Foreign "
-                                         "Secretary Marcelo Ebrard in Washington, D.C.")])
+                          [{"type": "meeting", "persons": ["Antony J. Blinken", "Marcelo Ebrard"],
+                                "evidence": "Secretary of State Antony J. Blinken met today with Mexican Foreign "
+                                         "Secretary Marcelo Ebrard in Washington, D.C."}])
     remarks = make_record(corpus["usstate-067ddf44b186"], [("Antony J. Blinken", USA), ("Marcelo Ebrard", MEX)],
-                          [dict(type="meeting", persons=["Antony J. Blinken", "Marcelo Ebrard"],
-                                evidence="It’s a great pleasure to be here with my colleague, my friend, "
-                                         "Marcelo Ebrard")])
+                          [{"type": "meeting", "persons": ["Antony J. Blinken", "Marcelo Ebrard"],
+                                "evidence": "It’s a great pleasure to be here with my colleague, my friend, "
+                                         "Marcelo Ebrard"}])
     with _store(db_url, [readout, remarks]) as store, store.session() as s:
         assert _event_of(s, readout.document.id) == _event_of(s, remarks.document.id)
         assert s.execute(sa.select(sa.func.count()).select_from(t.Event)).scalar_one() == 1
@@ -148,19 +148,19 @@ def test_alike_meetings_stay_apart(db_url, corpus):
     """Sherman in Tokyo: Mori on 20 July, Kishi on 21 July, then the trilateral with Mori and Choi."""
     sherman = ("Wendy R. Sherman", USA)
     mori = make_record(corpus["usstate-307fcee4923a"], [sherman, ("Mori Takeo", "JPN")],
-                       [dict(type="meeting", persons=["Wendy R. Sherman", "Mori Takeo"],
-                             evidence="Deputy Secretary of State Wendy R. Sherman met")])
+                       [{"type": "meeting", "persons": ["Wendy R. Sherman", "Mori Takeo"],
+                             "evidence": "Deputy Secretary of State Wendy R. Sherman met"}])
     kishi = make_record(corpus["usstate-d3eef2f90f9e"], [("Wendy Sherman", USA), ("Nobuo Kishi", "JPN")],
-                        [dict(type="meeting", persons=["Wendy Sherman", "Nobuo Kishi"],
-                              evidence="Deputy Secretary of State Wendy Sherman met")])
+                        [{"type": "meeting", "persons": ["Wendy Sherman", "Nobuo Kishi"],
+                              "evidence": "Deputy Secretary of State Wendy Sherman met"}])
     tri = make_record(corpus["usstate-8cb1a18beb0f"], [sherman, ("Mori Takeo", "JPN"), ("Choi Jong Kun", "KOR")],
-                      [dict(type="meeting", persons=["Wendy R. Sherman", "Mori Takeo", "Choi Jong Kun"],
-                            evidence="Deputy Secretary of State Wendy R. Sherman")])
+                      [{"type": "meeting", "persons": ["Wendy R. Sherman", "Mori Takeo", "Choi Jong Kun"],
+                            "evidence": "Deputy Secretary of State Wendy R. Sherman"}])
     # Same two people, same day, but a call is not the meeting.
     call = make_record(corpus["usstate-307fcee4923a"] | {"text": corpus["usstate-307fcee4923a"]["text"] + "\n(call)"},
                        [sherman, ("Mori Takeo", "JPN")],
-                       [dict(type="call", persons=["Wendy R. Sherman", "Mori Takeo"],
-                             evidence="Deputy Secretary of State Wendy R. Sherman met")])
+                       [{"type": "call", "persons": ["Wendy R. Sherman", "Mori Takeo"],
+                             "evidence": "Deputy Secretary of State Wendy R. Sherman met"}])
     with _store(db_url, [mori, kishi, tri, call]) as store, store.session() as s:
         events = [_event_of(s, r.document.id)[0] for r in (mori, kishi, tri)]
         events.append(max(_event_of(s, call.document.id)))

@@ -344,15 +344,15 @@ def downgrade() -> None:
 
 
 _SQLITE_FTS = [
-    "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', content_rowid='id', "
-    "tokenize='unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER documents_fts_ai AFTER INSERT ON documents BEGIN "
-    "INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
-    "CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN "
-    "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); END",
-    "CREATE TRIGGER documents_fts_au AFTER UPDATE OF title, text ON documents BEGIN "
+    ("CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', content_rowid='id', "
+    "tokenize='unicode61 remove_diacritics 2')"),
+    ("CREATE TRIGGER documents_fts_ai AFTER INSERT ON documents BEGIN "
+    "INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END"),
+    ("CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN "
+    "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); END"),
+    ("CREATE TRIGGER documents_fts_au AFTER UPDATE OF title, text ON documents BEGIN "
     "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); "
-    "INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    "INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END"),
 ]
 _PG_TSV = ("CREATE INDEX ix_documents_tsv ON documents USING GIN "
            "(to_tsvector('english', coalesce(title, '') || ' ' || text))")
