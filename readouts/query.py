@@ -15,7 +15,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -533,7 +533,7 @@ def _documents_mentioning(session: Session, doc_col: Any, cond: sa.ColumnElement
                           limit: int, offset: int) -> Page[DocumentSummary]:
     stmt = (sa.select(*_DOC_COLUMNS).where(Document.id.in_(sa.select(doc_col).where(cond)))
             .order_by(Document.date.desc(), Document.id.desc()))
-    total = _count(session, stmt)
+    total = _count(session, cast(Any, stmt))
     rows = session.execute(stmt.limit(limit).offset(offset)).all()
     return Page([_doc_summary(r) for r in rows], total, limit, offset)
 

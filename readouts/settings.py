@@ -52,3 +52,15 @@ def get(name: str) -> object:
     if isinstance(setting.default, float):
         return float(raw)
     return raw
+
+
+def get_int(name: str) -> int:
+    value = get(name)
+    assert isinstance(value, int), f"setting {name} is not a whole number"
+    return value
+
+
+def get_float(name: str) -> float:
+    value = get(name)
+    assert isinstance(value, (int, float)), f"setting {name} is not a number"
+    return float(value)

@@ -16,7 +16,7 @@ _deadline: ContextVar[tuple[float, float] | None] = ContextVar("readouts_extract
 
 
 def start() -> None:
-    seconds = float(settings.get("doc_seconds"))  # type: ignore[arg-type]
+    seconds = settings.get_float("doc_seconds")
     _deadline.set((time.monotonic() + seconds, seconds) if seconds > 0 else None)
 
 

@@ -832,7 +832,7 @@ def _place(m: Mention, doc: Doc) -> Place | None:
 def _topics(sents: list[Span], record: Record) -> list[str]:
     """Labels whose words are in the evidence as something talked about: not inside a name ("the Election
     Commission", "Minister of Health"), not in a sentence that congratulates someone on an "election"."""
-    names = [(s, e) for x in [*record.persons, *record.organizations] for s, e in x.mentions]
+    names = [(s, e) for x in [*record.persons, *record.organizations] for s, e in x.mentions]  # type: ignore[attr-defined]
     out: list[str] = []
     for sent in sents:
         if any(t.lemma_.lower().startswith("congratulat") for t in sent):

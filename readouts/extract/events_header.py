@@ -59,7 +59,7 @@ def meeting(record: Record) -> Header | None:
     if len(persons) < 2 or len(sides) < 2:
         return None
     evidence = [_trim(doc.text, *span) for span in [*(span for _, _, span in speakers), rest[0]]]
-    return Header(persons=persons, sides=sides, place=evidence[-1], date=doc.date, evidence=evidence)
+    return Header(persons=persons, sides={x for x in sides if x}, place=evidence[-1], date=doc.date, evidence=evidence)
 
 
 def _speaker(record: Record, s: int, e: int) -> tuple[Person, str] | None:
@@ -149,7 +149,7 @@ def title_meeting(record: Record) -> TitleMeeting | None:
         placed = [ln for ln in lines if country_code(text[ln[0]:ln[1]].rsplit(",", 1)[-1].strip())]
         if placed or lines:
             place = _trim(text, *(placed or lines)[0])
-    evidence = sorted({tuple(min(p.mentions)) for p in named})  # where each party is first named
+    evidence = sorted({(min(p.mentions)[0], min(p.mentions)[1]) for p in named})  # where each party is first named
     head = text[:VIRTUAL_REACH].lower()
     virtual = any(re.search(r"\b" + re.escape(w) + r"\b", head) for w in triggers().virtual_words)
     return TitleMeeting(persons=[p.id for p in named], sides=sides, place=place, date=doc.date,

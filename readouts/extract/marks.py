@@ -59,7 +59,7 @@ class Marks:
         place_at = {i: p for p in places for i in range(p.start, p.end)}
         agencies = [(s, e, doc.vocab.strings[k]) for k, s, e in
                     _longest(list(m.agency_names(doc)) + list(m.agency_acronyms(doc)))]
-        city_at = {}
+        city_at: dict[int, Place] = {}
         for match_id, s, e in _longest(m.cities(doc)):
             if s not in place_at:
                 city = Place(s, e, gaz.cities[doc.vocab.strings[match_id].partition(":")[2]], False)

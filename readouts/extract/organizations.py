@@ -284,9 +284,9 @@ def _link_acronyms(doc: Doc, table: OrgTable) -> None:
         if target is not None and target != key and entry.spans:
             _merge(table, key, target)  # "(DoS)" seen on its own before "Department of State (DoS"
     for tok in doc:
-        key = by_acronym.get(tok.text)
-        if key is not None and tok.i not in table.at:
-            table.add(key, tok.i, tok.i + 1, tok.text)
+        found = by_acronym.get(tok.text)
+        if found is not None and tok.i not in table.at:
+            table.add(found, tok.i, tok.i + 1, tok.text)
 
 
 def _looks_acronym(text: str) -> bool:

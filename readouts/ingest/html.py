@@ -23,7 +23,7 @@ def _decode(name: str, data: bytes) -> str:
 def html_document(name: str, data: bytes) -> SourceDocument:
     import trafilatura
 
-    limit = int(settings.get("max_document_bytes")) * MARKUP_FACTOR  # type: ignore[arg-type]
+    limit = settings.get_int("max_document_bytes") * MARKUP_FACTOR
     if len(data) > limit:
         raise TooLarge(f"{name}: HTML file is {len(data):,} bytes, over the limit of {limit:,} "
                        "(READOUTS_MAX_DOCUMENT_BYTES × 20)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from readouts.errors import EmptyDocument, InputError
 from readouts.ingest.readers import Item, SourceDocument, _one, reader
@@ -18,7 +19,7 @@ def pdf_document(name: str, data: bytes) -> SourceDocument:
         if pdf.is_encrypted and not _try_empty_password(pdf):
             raise InputError(f"{name}: PDF is encrypted; decrypt it first (e.g. qpdf --decrypt)")
         pages = [page.extract_text() or "" for page in pdf.pages]
-        info = pdf.metadata or {}
+        info: Any = pdf.metadata or {}
     except InputError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import gzip
 import io
 import json
@@ -12,7 +13,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import Any
 
 from readouts import settings
 from readouts.errors import EmptyDocument, InputError, MalformedLine, NotText, TooLarge
@@ -52,7 +53,7 @@ def reader(*suffixes: str) -> Callable[[Reader], Reader]:
 
 
 def check_text(name: str, text: str) -> str:
-    limit = int(settings.get("max_document_bytes"))  # type: ignore[arg-type]
+    limit = settings.get_int("max_document_bytes")
     if len(text.encode("utf-8", "surrogatepass")) > limit:
         raise TooLarge(f"{name}: document is {len(text.encode('utf-8', 'surrogatepass')):,} bytes, "
                        f"over the limit of {limit:,} (set READOUTS_MAX_DOCUMENT_BYTES to raise it)")
@@ -114,7 +115,7 @@ def read_jsonl(name: str, data: bytes) -> Iterator[Item]:
         yield from read_jsonl_stream(name, io.BytesIO(data))
 
 
-def read_jsonl_stream(name: str, fh: IO[bytes]) -> Iterator[Item]:
+def read_jsonl_stream(name: str, fh: Any) -> Iterator[Item]:  # a binary file: plain, gzip or in memory
     """One document per line, read a line at a time: a file of any size, or a gzip that inflates to
     gigabytes, costs the memory of its longest line, and a line over the size limit is refused by name."""
     limit = _line_limit()
@@ -136,7 +137,7 @@ def read_jsonl_stream(name: str, fh: IO[bytes]) -> Iterator[Item]:
             if not raw.strip():
                 continue
             found += 1
-            yield _one(where, lambda raw=raw, where=where: _document_from_line(where, raw))
+            yield _one(where, functools.partial(_document_from_line, where, raw))
     except (OSError, EOFError, zlib.error) as e:
         yield Item(name=name, error=InputError(f"{name}: broken or truncated data after line {n} ({e})"))
         return
@@ -146,7 +147,7 @@ def read_jsonl_stream(name: str, fh: IO[bytes]) -> Iterator[Item]:
 
 def _line_limit() -> int:
     """A JSON line holds one document plus its escapes and metadata: up to twice the document limit."""
-    return 2 * int(settings.get("max_document_bytes")) + 64 * 1024  # type: ignore[arg-type]
+    return 2 * settings.get_int("max_document_bytes") + 64 * 1024
 
 
 def _document_from_line(where: str, raw: bytes) -> SourceDocument:
@@ -257,7 +258,7 @@ def _read_file(path: Path) -> Iterator[Item]:
             with (gzip.open(path, "rb") if gz else path.open("rb")) as fh:
                 yield from read_jsonl_stream(name, fh)
             return
-        data = _read_limited(path, gz, int(settings.get("max_document_bytes")))  # type: ignore[arg-type]
+        data = _read_limited(path, gz, settings.get_int("max_document_bytes"))
     except TooLarge as e:
         yield Item(name=name, error=e)
         return

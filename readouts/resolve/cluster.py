@@ -102,7 +102,7 @@ class Cluster:
         return max(self.countries, key=lambda c: (self.countries[c], c)) if self.countries else None
 
     def label(self) -> str:
-        return " ".join(max(self.names, key=len)) if self.names else " ".join(self.mentions[0].tokens)
+        return " ".join(max((len(n), n) for n in self.names)[1]) if self.names else " ".join(self.mentions[0].tokens)
 
 
 # --- names -------------------------------------------------------------------------------------

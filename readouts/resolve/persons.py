@@ -105,7 +105,7 @@ def choose_person(tokens: Sequence[str], country: str | None, candidates: Iterab
     if len(fitting) > 1:
         score -= 0.2
         how += f", chosen among {len(fitting)} candidates by mentions"
-    reason = f"{how}{extra}: {key!r} ~ {' '.join(max(best.names, key=len))!r}{outvoted.get(best.id, '')}"
+    reason = f"{how}{extra}: {key!r} ~ {' '.join(max((len(n), n) for n in best.names)[1])!r}{outvoted.get(best.id, '')}"
     return Decision(best.id, reason, score, rejected)
 
 

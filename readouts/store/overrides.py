@@ -16,19 +16,24 @@ from readouts.store.sides import refresh_events_of
 Ref = tuple[str, str]
 
 
-def _refs_of(session: Session, person_id: int) -> list[list[str]]:
+def _refs_of(session: Session, person_id: int) -> list[tuple[str, str]]:
     rows = session.execute(select(t.Document.hash, t.PersonMention.name)
                            .join(t.Document, t.Document.id == t.PersonMention.document_id)
                            .where(t.PersonMention.person_id == person_id)).all()
-    return sorted({(h, n) for h, n in rows})  # type: ignore[return-value]
+    return sorted({(h, n) for h, n in rows})
 
 
 def _live(session: Session, person_id: int) -> t.Person:
     person = session.get(t.Person, person_id)
     if person is None:
         raise NotFound(f"no person #{person_id}; `readouts stats` shows what is stored")
-    while person.merged_into_id is not None:
-        person = session.get(t.Person, person.merged_into_id)  # type: ignore[assignment]
+    seen = {person.id}
+    while person.merged_into_id is not None and person.merged_into_id not in seen:
+        target = session.get(t.Person, person.merged_into_id)
+        if target is None:
+            break
+        seen.add(target.id)
+        person = target
     return person
 
 

@@ -104,8 +104,9 @@ def _store_one(store: Store, src: SourceDocument, result: Record | ReadoutsError
         report.skipped += 1
         return "skipped"
     except SQLAlchemyError as e:
-        report.failed.append(Failure(src.name, f"cannot store: {type(e.orig or e).__name__}: "
-                                               f"{str(e.orig or e).splitlines()[0]}"))
+        cause = getattr(e, "orig", None) or e  # the driver's own error, when SQLAlchemy wraps one
+        report.failed.append(Failure(src.name, f"cannot store: {type(cause).__name__}: "
+                                               f"{str(cause).splitlines()[0]}"))
         return "failed"
     report.stored += 1
     return "stored"

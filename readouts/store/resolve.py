@@ -234,7 +234,7 @@ def _write_persons(session: Session, result: Any, rows: dict[int, _Row]) -> tupl
             target[mid] = pid
     moved = [mid for mid, pid in target.items() if rows[mid].person != pid]
     _move_mentions(session, [(mid, target[mid]) for mid in moved], rows, result.links)
-    changed = {rows[mid].person for mid in moved if rows[mid].person is not None} | {target[m] for m in moved}
+    changed = {p for p in (rows[mid].person for mid in moved) if p is not None} | {target[m] for m in moved}
     _settle(session, result, target, rows, changed | (taken - old_ids))
     _retire(session, old_ids - taken, target, rows)
     return len(moved), changed
@@ -384,8 +384,8 @@ def _report_facts(session: Session, ids: list[int]) -> dict[int, ev.ReportFacts]
         canonical.update(session.execute(sa.select(t.Person.id, t.Person.country).where(t.Person.id.in_(chunk))).all())
     out: dict[int, ev.ReportFacts] = {}
     for i in ids:
-        r = base.get(i)
-        if r is None:
+        row: Any = base.get(i)
+        if row is None:
             continue
         persons: set[int] = set()
         orgs: set[int] = set()
@@ -394,7 +394,7 @@ def _report_facts(session: Session, ids: list[int]) -> dict[int, ev.ReportFacts]
             if p.kind == "person":
                 if p.person_id is not None:
                     persons.add(p.person_id)
-                c = canonical.get(p.person_id) or mention_country.get((r.document_id, p.ref))
+                c = canonical.get(p.person_id) or mention_country.get((row.document_id, p.ref))
                 if c:
                     countries.add(c)
             elif p.kind == "organization" and p.organization_id is not None:
@@ -402,12 +402,12 @@ def _report_facts(session: Session, ids: list[int]) -> dict[int, ev.ReportFacts]
             elif p.kind == "country":
                 countries.add(p.ref)
             elif p.kind == "delegation":
-                dc, members = delegation.get((r.document_id, p.ref), (None, []))
+                dc, members = delegation.get((row.document_id, p.ref), (None, []))
                 if dc:
                     countries.add(dc)
                 persons |= set(members)
-        out[i] = ev.ReportFacts(id=i, document=r.document_id, doc_key=r.hash, local_id=r.local_id,
-                                facts=ev.EventFacts(type=r.type, date=r.date, persons=frozenset(persons),
+        out[i] = ev.ReportFacts(id=i, document=row.document_id, doc_key=row.hash, local_id=row.local_id,
+                                facts=ev.EventFacts(type=row.type, date=row.date, persons=frozenset(persons),
                                                     organizations=frozenset(orgs), countries=frozenset(countries)))
     return out
 
@@ -453,7 +453,7 @@ def _write_events(session: Session, groups: list[ev.ReportGroup], report: Resolv
         conn.execute(sa.insert(t.ResolutionLog), [
             {"kind": "event", "entity_id": target[r], "mention_id": r, "document_id": doc_of[r], "reason": reasons[r][0],
                  "score": reasons[r][1], "at": t.utcnow()} for r in moved])
-    changed = {target[r] for r in moved} | {current[r] for r in moved if current.get(r) is not None}
+    changed = {target[r] for r in moved} | {e for e in (current.get(r) for r in moved) if e is not None}
     _settle_events(session, changed & taken)
     dead = sorted(old_events - taken)
     for chunk in _chunks(dead):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, cast
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -34,14 +35,15 @@ def parse_date(value: str | None) -> date | None:
 def _insert(session: Session, model: type[t.Base], rows: list[dict]) -> list[int]:
     if not rows:
         return []
-    table = model.__table__  # Core, not the ORM bulk path: a third of the cost per statement
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
+    table: Any = model.__table__  # Core, not the ORM bulk path: a third of the cost per statement
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(session.connection().execute(stmt, rows).scalars())
 
 
 def _insert_many(session: Session, model: type[t.Base], rows: list[dict]) -> None:
     if rows:
-        session.connection().execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+        table: Any = model.__table__
+        session.connection().execute(insert(table), rows)
 
 
 def _log(session: Session, rows: list[dict]) -> None:
@@ -127,7 +129,7 @@ def _org_candidates(session: Session, keys: set[str]) -> dict[int, _OrgRow]:
         .join(t.Organization, t.Organization.id == t.OrganizationKey.organization_id)
         .where(t.OrganizationKey.key.in_(keys))).all()
     out: dict[int, _OrgRow] = {}
-    for org_id, key, country, acronym, kind in rows:
+    for org_id, key, country, acronym, kind in cast(list[Any], rows):
         out.setdefault(org_id, _OrgRow(org_id, country, acronym, kind)).keys.add(key)
     return out
 
@@ -214,7 +216,7 @@ def _person_candidates(session: Session, match_keys: set[str]) -> dict[str, list
         .group_by(t.PersonMention.match_key, t.PersonMention.person_id, t.PersonMention.name_key,
                   t.PersonMention.country, t.Person.country)).all()
     by_person: dict[tuple[str, int], Candidate] = {}
-    for match_key, person_id, name_key, mention_country, n, country in rows:
+    for match_key, person_id, name_key, mention_country, n, country in cast(list[Any], rows):
         c = by_person.get((match_key, person_id))
         if c is None:
             c = by_person[(match_key, person_id)] = Candidate(person_id, [], country, 0)
@@ -226,8 +228,8 @@ def _person_candidates(session: Session, match_keys: set[str]) -> dict[str, list
             c.countries.add(mention_country)
         c.mentions += n
     titles: dict[int, set[str]] = defaultdict(set)
-    for pid, title in session.execute(select(t.Position.person_id, t.Position.title).distinct().where(
-            t.Position.person_id.in_({c.id for c in by_person.values()}))):
+    for pid, title in cast(Any, session.execute(select(t.Position.person_id, t.Position.title).distinct().where(
+            t.Position.person_id.in_({c.id for c in by_person.values()})))):
         titles[pid].add(title)
     for c in by_person.values():
         c.titles = titles[c.id]
@@ -240,10 +242,10 @@ def settle_countries(session: Session, person_ids: set[int]) -> set[int]:
     if not person_ids:
         return set()
     votes: dict[int, dict[str, int]] = defaultdict(dict)
-    for pid, country, n in session.execute(
+    for pid, country, n in cast(Any, session.execute(
             select(t.PersonMention.person_id, t.PersonMention.country, func.count())
             .where(t.PersonMention.person_id.in_(person_ids), t.PersonMention.country.is_not(None))
-            .group_by(t.PersonMention.person_id, t.PersonMention.country)):
+            .group_by(t.PersonMention.person_id, t.PersonMention.country))):
         votes[pid][country] = n
     changed: set[int] = set()
     for person in session.scalars(select(t.Person).where(t.Person.id.in_(set(votes)))):
@@ -420,7 +422,7 @@ def _person_countries(session: Session, person_ids: frozenset[int]) -> set[str]:
         return set()
     rows = session.execute(select(t.Person.country).where(t.Person.id.in_(person_ids),
                                                           t.Person.country.is_not(None))).scalars()
-    return set(rows)
+    return {c for c in rows if c}
 
 
 def _delegation_countries(session: Session, report_ids: list[int]) -> set[str]:
@@ -432,7 +434,7 @@ def _delegation_countries(session: Session, report_ids: list[int]) -> set[str]:
         .join(t.EventParticipant, (t.EventParticipant.event_report_id == t.EventReport.id)
               & (t.EventParticipant.kind == "delegation") & (t.EventParticipant.ref == t.Delegation.local_id))
         .where(t.EventReport.id.in_(report_ids), t.Delegation.country.is_not(None))).scalars()
-    return set(rows)
+    return {c for c in rows if c}
 
 
 def _enrich_event(session: Session, event_id: int, location: str | None, topics: list[str]) -> None:
@@ -467,9 +469,12 @@ def delete_facts(session: Session, document_id: int) -> None:
             oids = select(t.OrgMention.id).where(t.OrgMention.document_id == document_id)
             session.execute(delete(t.OrganizationKey).where(t.OrganizationKey.org_mention_id.in_(oids)))
         session.execute(delete(model).where(model.document_id == document_id))  # type: ignore[attr-defined]
-    dead_events = _drop_orphans(session, persons - {None}, orgs - {None}, events - {None})
-    outvoted = settle_countries(session, persons - {None})  # the survivors' majorities may have turned
-    refresh_event_countries(session, (events - {None} - dead_events) | events_of(session, persons=outvoted))
+    live_persons = {p for p in persons if p is not None}
+    dead_events = _drop_orphans(session, live_persons, {o for o in orgs if o is not None},
+                                {e for e in events if e is not None})
+    outvoted = settle_countries(session, live_persons)  # the survivors' majorities may have turned
+    refresh_event_countries(session, ({e for e in events if e is not None} - dead_events)
+                            | events_of(session, persons=outvoted))
 
 
 def _drop_orphans(session: Session, persons: set[int], orgs: set[int], events: set[int]) -> set[int]:
