@@ -8,22 +8,28 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
+from pydantic import AfterValidator, BaseModel, Field
 
 from readouts import query as q
 from readouts.errors import InputError
 from readouts.filters import EventFilter
-from readouts.model import EventStatus, EventType
-from readouts.web.app import get_session, require_token
+from readouts.web import writes
+from readouts.web.deps import (
+    DB,
+    ISO_DATE,
+    MAX_ID,
+    Country,
+    DocKey,
+    Id,
+    IsoDate,
+    Limit,
+    Offset,
+    event_filter,
+    real_date,
+    require_token,
+)
 
 router = APIRouter(prefix="/api", tags=["api"])
-
-DB = Annotated[Session, Depends(get_session)]
-Limit = Annotated[int, Query(ge=1, le=q.MAX_LIMIT, description="page size")]
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
-Country = Annotated[str | None, Query(pattern="^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code")]
-IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="ISO date, inclusive")]
 
 
 @router.get("/search", response_model=q.SearchResult, summary="Full-text search, with matching persons and orgs")
@@ -39,7 +45,7 @@ def documents(db: DB, limit: Limit = 20, offset: Offset = 0) -> Any:
 
 @router.get("/documents/{doc}", response_model=q.DocumentDetail,
             summary="A document: text, persons, organizations, event evidence (with offsets)")
-def document(db: DB, doc: str) -> Any:
+def document(db: DB, doc: DocKey) -> Any:
     return q.document(db, doc)
 
 
@@ -50,7 +56,7 @@ def persons(db: DB, name: Annotated[str, Query(min_length=1)], limit: Limit = 20
 
 @router.get("/persons/{person_id}", response_model=q.PersonDetail,
             summary="A person: positions over time, counterparts, events (paginated), sources")
-def person(db: DB, person_id: int, limit: Limit = 20, offset: Offset = 0) -> Any:
+def person(db: DB, person_id: Id, limit: Limit = 20, offset: Offset = 0) -> Any:
     return q.person(db, person_id, limit=limit, offset=offset)
 
 
@@ -61,24 +67,8 @@ def organizations(db: DB, name: Annotated[str, Query(min_length=1)], limit: Limi
 
 
 @router.get("/organizations/{org_id}", response_model=q.OrganizationDetail, summary="An organization")
-def organization(db: DB, org_id: int, limit: Limit = 20, offset: Offset = 0) -> Any:
+def organization(db: DB, org_id: Id, limit: Limit = 20, offset: Offset = 0) -> Any:
     return q.organization(db, org_id, limit=limit, offset=offset)
-
-
-def event_filter(
-    between: Annotated[str | None, Query(pattern="^[A-Za-z]{3},[A-Za-z]{3}$",
-                                         description="two ISO3 codes, comma-separated: MEX,USA")] = None,
-    country: Country = None,
-    person: Annotated[str | None, Query(description="a person's name or id")] = None,
-    topic: str | None = None,
-    type: EventType | None = None,
-    status: EventStatus | None = None,
-    since: IsoDate = None,
-    until: IsoDate = None,
-) -> EventFilter:
-    pair = tuple(between.upper().split(",")) if between else None
-    return EventFilter(between=pair, country=country.upper() if country else None,  # type: ignore[arg-type]
-                       person=person, topic=topic, type=type, status=status, since=since, until=until)
 
 
 @router.get("/events", response_model=q.Page[q.EventSummary], summary="Events, filtered; newest first")
@@ -88,7 +78,7 @@ def events(db: DB, f: Annotated[EventFilter, Depends(event_filter)], limit: Limi
 
 
 @router.get("/events/{event_id}", response_model=q.EventDetail, summary="An event and every source reporting it")
-def event(db: DB, event_id: int) -> Any:
+def event(db: DB, event_id: Id) -> Any:
     return q.event(db, event_id)
 
 
@@ -112,24 +102,43 @@ def facets(db: DB) -> dict[str, list[str]]:
 
 # --- writes --------------------------------------------------------------------------------------
 
+def _storable(value: str) -> str:
+    # JSON can spell what no store can hold: "\ud800" decodes to a lone surrogate, "\u0000" to NUL.
+    if bad := writes.LONE_SURROGATE.search(value):
+        raise ValueError(f"holds a lone surrogate (U+{ord(bad.group()):04X} at character {bad.start()}); "
+                         "send valid Unicode")
+    if "\x00" in value:
+        raise ValueError("holds a NUL character")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+PersonId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]  # strict: true is not person 1
+DateText = Annotated[str, Field(pattern=ISO_DATE), AfterValidator(real_date)]
+
+
 class NewDocument(BaseModel):
-    text: str = Field(min_length=1, description="plain text of the release")
-    title: str | None = None
-    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
-    source: str | None = None
-    external_id: str | None = None
+    text: str = Field(min_length=1, description="plain text of the release, within the limits of `readouts "
+                                                "ingest` (READOUTS_MAX_DOCUMENT_BYTES, valid Unicode)")
+    title: Text | None = None
+    date: DateText | None = None
+    source: Text | None = None
+    external_id: Text | None = Field(None, min_length=1, max_length=200)
 
 
 class Merge(BaseModel):
-    persons: list[int] = Field(min_length=2, description="canonical ids of one real person")
-    note: str | None = None
+    persons: list[PersonId] = Field(min_length=2, max_length=100,
+                                    description="canonical ids of one real person")
+    note: Text | None = None
 
 
 class Split(BaseModel):
-    documents: list[str] = Field(default_factory=list, description="documents (id, hash or source id) whose "
-                                 "mentions of the person are someone else")
-    names: list[str] = Field(default_factory=list, description="names under which the mentions are someone else")
-    note: str | None = None
+    documents: list[Text] = Field(default_factory=list, max_length=10_000,
+                                  description="documents (id, hash or source id) whose mentions of the "
+                                              "person are someone else")
+    names: list[Text] = Field(default_factory=list, max_length=10_000,
+                              description="names under which the mentions are someone else")
+    note: Text | None = None
 
 
 _WRITE = [Depends(require_token)]
@@ -137,19 +146,16 @@ _WRITE = [Depends(require_token)]
 
 @router.post("/documents", dependencies=_WRITE, status_code=201, summary="Extract and store a document (token)")
 def ingest_document(db: DB, doc: NewDocument) -> dict[str, Any]:
-    from readouts.web import writes
     return writes.ingest(db, doc.model_dump())
 
 
 @router.post("/persons/merge", dependencies=_WRITE, summary="Merge persons that are one real person (token)")
 def merge_persons(db: DB, body: Annotated[Merge, Body()]) -> dict[str, Any]:
-    from readouts.web import writes
     if len(set(body.persons)) < 2:
         raise InputError("give at least two different person ids to merge")
     return writes.merge(db, body.persons, note=body.note)
 
 
 @router.post("/persons/{person_id}/split", dependencies=_WRITE, summary="Split mentions off a person (token)")
-def split_person(db: DB, person_id: int, body: Annotated[Split, Body()]) -> dict[str, Any]:
-    from readouts.web import writes
+def split_person(db: DB, person_id: Id, body: Annotated[Split, Body()]) -> dict[str, Any]:
     return writes.split(db, person_id, documents=body.documents, names=body.names, note=body.note)

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from readouts import query as q
 from readouts.filters import EventFilter
-from readouts.web.api import DB, Country, IsoDate, event_filter
+from readouts.web.deps import DB, Country, DocKey, Id, IsoDate, Offset, event_filter
 from readouts.web.highlight import Highlight, highlight
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -21,7 +21,7 @@ def render(request: Request, template: str, **context: Any) -> Response:
 
 @router.get("/")
 def home(request: Request, db: DB, text: Annotated[str | None, Query(alias="q")] = None,
-         offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+         offset: Offset = 0) -> Response:
     if text and text.strip():
         result = q.search(db, text, limit=PAGE, offset=offset)
         hits = [(h, highlight(h.snippet, [Highlight(s, e, "match") for s, e in h.snippet_spans]))
@@ -40,33 +40,33 @@ def person_by_name(request: Request, db: DB, name: str) -> Response:
 
 
 @router.get("/persons/{person_id}", name="person_page")
-def person_page(request: Request, db: DB, person_id: int, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+def person_page(request: Request, db: DB, person_id: Id, offset: Offset = 0) -> Response:
     p = q.person(db, person_id, limit=PAGE, offset=offset)
     return render(request, "person.html", title=p.name, p=p)
 
 
 @router.get("/organizations/{org_id}")
-def organization_page(request: Request, db: DB, org_id: int, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+def organization_page(request: Request, db: DB, org_id: Id, offset: Offset = 0) -> Response:
     o = q.organization(db, org_id, limit=PAGE, offset=offset)
     return render(request, "organization.html", title=o.name, o=o)
 
 
 @router.get("/events")
 def events_page(request: Request, db: DB, f: Annotated[EventFilter, Depends(event_filter)],
-                offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+                offset: Offset = 0) -> Response:
     page = q.events(db, f, limit=PAGE, offset=offset)
     return render(request, "events.html", title="Events", page=page, f=f,
                   facets={"countries": q.countries(db), "topics": q.topics(db)})
 
 
 @router.get("/events/{event_id}")
-def event_page(request: Request, db: DB, event_id: int) -> Response:
+def event_page(request: Request, db: DB, event_id: Id) -> Response:
     e = q.event(db, event_id)
     return render(request, "event.html", title=f"{e.event.type.title()} {e.event.date or ''}", e=e)
 
 
 @router.get("/documents/{doc}")
-def document_page(request: Request, db: DB, doc: str) -> Response:
+def document_page(request: Request, db: DB, doc: DocKey) -> Response:
     d = q.document(db, doc)
     return render(request, "document.html", title=d.document.title or d.document.external_id or f"Document {d.document.id}", d=d,
                   body=highlight(d.text, document_highlights(d)))
