@@ -7,6 +7,7 @@
     │   ├── TooLarge               over the size limit (settings.max_document_bytes)
     │   ├── MalformedLine          a JSON Lines row that is not a document object
     │   └── OverBudget             extraction ran past its time budget (settings.doc_seconds)
+    ├── Conflict                   a correction that contradicts the store (merging one person with itself)
     ├── StoreError                 the database cannot be opened, migrated or written
     └── NotFound                   a person, organization, event or document asked for is not there
 
@@ -35,7 +36,7 @@ class NotText(InputError):
 
 
 class TooLarge(InputError):
-    pass
+    http_status = 413
 
 
 class MalformedLine(InputError):
@@ -44,6 +45,10 @@ class MalformedLine(InputError):
 
 class OverBudget(InputError):
     http_status = 422
+
+
+class Conflict(ReadoutsError):
+    http_status = 409
 
 
 class StoreError(ReadoutsError):

@@ -460,10 +460,23 @@ def find_persons(session: Session, name: str, *, limit: int = 20, offset: int = 
                  for i in hits[offset:offset + limit]], len(hits), limit, offset)
 
 
+MAX_ID = 2**31 - 1  # the store's id columns are 32-bit on PostgreSQL
+
+
+def as_id(value: str | int) -> int | None:
+    """The row id a value names, or None: ASCII digits within the id range ("²" and "99999999999" are not)."""
+    if isinstance(value, int):
+        return value if 0 < value <= MAX_ID else None
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID else None
+
+
 def resolve_person(session: Session, name_or_id: str | int) -> int:
     """A canonical person id from an id or a name (the best match of :func:`find_persons`)."""
-    if isinstance(name_or_id, int) or str(name_or_id).isdigit():
-        person = session.get(Person, int(name_or_id))
+    if (isinstance(name_or_id, int) or str(name_or_id).isdigit()) and as_id(name_or_id) is None:
+        raise NotFound(f"no person with id {name_or_id}; search by name with `readouts person NAME`")
+    if as_id(name_or_id) is not None:
+        person = session.get(Person, as_id(name_or_id))
         if person is None:
             raise NotFound(f"no person with id {name_or_id}; search by name with `readouts person NAME`")
         return person.merged_into_id or person.id
@@ -787,8 +800,8 @@ def document(session: Session, doc: int | str) -> DocumentDetail:
 
 
 def _find_document(session: Session, doc: int | str) -> Document:
-    if isinstance(doc, int) or str(doc).isdigit():
-        found = session.get(Document, int(doc))
+    if as_id(doc) is not None:
+        found = session.get(Document, as_id(doc))
     else:
         found = session.scalars(sa.select(Document).where(
             sa.or_(Document.hash == doc, Document.external_id == doc)).limit(1)).first()

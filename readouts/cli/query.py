@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from readouts.cli.app import app, db_url
-from readouts.cli.common import SinceOpt, UntilOpt, library_errors, print_json, with_event_filter
+from readouts.cli.common import SinceOpt, UntilOpt, fail, library_errors, print_json, with_event_filter
 from readouts.filters import EventFilter
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
@@ -146,15 +147,23 @@ def network(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    api_token: Annotated[str | None, typer.Option(envvar="READOUTS_API_TOKEN", show_envvar=True,
-                                                  help="Token that unlocks the write endpoints.")] = None,
+    api_token_file: Annotated[Path | None, typer.Option(
+        help="File holding the token that unlocks the write endpoints (or set READOUTS_API_TOKEN). "
+             "Not given on the command line, where `ps` would show it.")] = None,
 ) -> None:
     """Serve the web UI and the JSON API (/api/, described at /api/docs) over the store."""
     import uvicorn
 
+    from readouts import settings
     from readouts.web import create_app
 
+    try:
+        token = api_token_file.read_text(encoding="utf-8").strip() if api_token_file else settings.get("api_token")
+    except OSError as e:
+        raise fail(f"cannot read the token file {api_token_file}: {e.strerror}") from None
+    if api_token_file and not token:
+        raise fail(f"the token file {api_token_file} is empty")
     with library_errors():
-        web_app = create_app(db_url(), api_token=api_token)
+        web_app = create_app(db_url(), api_token=str(token) if token else None)
     typer.echo(f"readouts on http://{host}:{port}/  (API: http://{host}:{port}/api/docs)", err=True)
     uvicorn.run(web_app, host=host, port=port, log_level="info")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from readouts.errors import NotFound, ReadoutsError
+from readouts.errors import Conflict, NotFound
 from readouts.store import schema as t
 from readouts.store.sides import refresh_events_of
 
@@ -41,7 +41,7 @@ def merge(session: Session, keep: int, other: int, *, note: str | None = None) -
     """Fold person ``other`` into ``keep``: every mention of one is now the other."""
     target, source = _live(session, keep), _live(session, other)
     if target.id == source.id:
-        raise ReadoutsError(f"persons #{keep} and #{other} are already one person (#{target.id})")
+        raise Conflict(f"persons #{keep} and #{other} are already one person (#{target.id})")
     refs = sorted(set(map(tuple, _refs_of(session, target.id) + _refs_of(session, source.id))))
     _move(session, source.id, target.id, note or f"manual merge of #{source.id} into #{target.id}")
     session.add(t.PersonOverride(action="merge", refs=[list(r) for r in refs], other_refs=[], note=note))
@@ -80,7 +80,7 @@ def split(session: Session, person_id: int, *, documents: list[str] | None = Non
     moving = [(m, d) for m, d in rows if picked(m, d)]
     staying = [(m, d) for m, d in rows if not picked(m, d)]
     if not moving or not staying:
-        raise ReadoutsError(f"split of person #{person.id} must leave mentions on both sides "
+        raise Conflict(f"split of person #{person.id} must leave mentions on both sides "
                             f"({len(moving)} selected of {len(rows)}); select by --document or --name")
     new = _new_person_from(session, [m for m, _ in moving])
     for m, d in moving:

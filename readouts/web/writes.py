@@ -13,16 +13,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from readouts.errors import InputError, NotText, ReadoutsError
+from readouts.errors import Conflict, InputError, NotText, ReadoutsError
 
 POSTED = "posted document"
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-class Conflict(ReadoutsError):
-    """The request contradicts what the store holds: persons already one, a split that leaves a side empty."""
-
-    http_status = 409
 
 
 class Unprocessable(InputError):
@@ -93,7 +87,7 @@ def split(session: Session, person_id: int, *, documents: list[str], names: list
 
 @contextmanager
 def _refusal_is_conflict() -> Iterator[None]:
-    # readouts.store.overrides refuses with the root ReadoutsError; its subclasses (NotFound, ...) say more.
+    # readouts.store.overrides refuses with Conflict; a bare ReadoutsError from below is a refusal too.
     try:
         yield
     except ReadoutsError as e:

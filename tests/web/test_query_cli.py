@@ -41,3 +41,23 @@ def test_network_lists_pairs(cli, dev_store):
     assert data["edges"] and data["nodes"]
     r = run(cli, dev_store, "network", "-n", "3")
     assert r.exit_code == 0 and "Who met whom" in r.stdout
+
+
+def test_person_ids_must_be_ascii_digits_in_range(cli, dev_store):
+    for bad in ("²", "99999999999999999999"):
+        r = cli("--db", dev_store, "person", bad)
+        assert r.exit_code == 1 and "error:" in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_serve_reads_the_token_from_a_file_not_the_command_line(cli, dev_store, tmp_path, monkeypatch):
+    import uvicorn
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app))
+    token = tmp_path / "token"
+    token.write_text("s3cret\n", encoding="utf-8")
+    r = cli("--db", dev_store, "serve", "--api-token-file", str(token))
+    assert r.exit_code == 0 and seen["app"].state.api_token == "s3cret"
+    r = cli("--db", dev_store, "serve", "--api-token-file", str(tmp_path / "missing"))
+    assert r.exit_code == 1 and "cannot read the token file" in r.stderr
+    assert "--api-token " not in cli("serve", "--help").stdout.replace("--api-token-file", "")
