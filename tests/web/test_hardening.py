@@ -164,9 +164,9 @@ def post_json(client, body: str, headers: dict | None = None):
 
 def test_posted_text_meets_the_limits_of_ingest(client, monkeypatch):
     before = documents_total(client)
-    api_error(client.post("/api/documents", json={"text": "a" * 1_000_001}, headers=AUTH), 400, "TooLarge")
+    api_error(client.post("/api/documents", json={"text": "a" * 1_000_001}, headers=AUTH), 413, "TooLarge")
     monkeypatch.setenv("READOUTS_MAX_DOCUMENT_BYTES", "1000")
-    api_error(client.post("/api/documents", json={"text": "é" * 501}, headers=AUTH), 400, "TooLarge")
+    api_error(client.post("/api/documents", json={"text": "é" * 501}, headers=AUTH), 413, "TooLarge")
     api_error(client.post("/api/documents", json={"text": " \n\t "}, headers=AUTH), 400, "EmptyDocument")
     api_error(client.post("/api/documents", json={"text": "Minister\x00Blinken"}, headers=AUTH), 400, "NotText")
     api_error(post_json(client, '{"text": "Secretary Blinken \\ud800 met"}'), 422)
