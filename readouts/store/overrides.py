@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from readouts.errors import Conflict, NotFound
 from readouts.store import schema as t
 from readouts.store.sides import refresh_events_of
+from readouts.store.write import one_writer_at_a_time
 
 Ref = tuple[str, str]
 
@@ -39,6 +40,7 @@ def _live(session: Session, person_id: int) -> t.Person:
 
 def merge(session: Session, keep: int, other: int, *, note: str | None = None) -> t.Person:
     """Fold person ``other`` into ``keep``: every mention of one is now the other."""
+    one_writer_at_a_time(session)
     target, source = _live(session, keep), _live(session, other)
     if target.id == source.id:
         raise Conflict(f"persons #{keep} and #{other} are already one person (#{target.id})")
@@ -68,6 +70,7 @@ def split(session: Session, person_id: int, *, documents: list[str] | None = Non
           note: str | None = None) -> t.Person:
     """Move the mentions of ``person_id`` in these documents (hash, external id or row id) with these
     names (either filter may be left out, not both) to a new person; they will not be linked back."""
+    one_writer_at_a_time(session)
     person = _live(session, person_id)
     rows = session.execute(select(t.PersonMention, t.Document)
                            .join(t.Document, t.Document.id == t.PersonMention.document_id)

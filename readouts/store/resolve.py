@@ -33,6 +33,7 @@ from readouts.resolve.names import name_tokens
 from readouts.resolve.persons import fullest
 from readouts.store import schema as t
 from readouts.store.sides import events_of, refresh_event_countries
+from readouts.store.write import one_writer_at_a_time
 
 _CHUNK = 500  # ids per IN (...) list: under SQLite's bound-parameter limit
 Progress = Callable[[str], None]
@@ -59,6 +60,7 @@ def resolve(session: Session, *, everything: bool = False, progress: Progress | 
     started = time.perf_counter()
     report = ResolveReport()
     say = progress or (lambda _msg: None)
+    one_writer_at_a_time(session)  # two resolutions at once would move the same mentions twice
     docs = _pending(session, everything)
     report.documents = len(docs)
     if not docs and not everything:

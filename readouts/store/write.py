@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from readouts.model import Person, Position, Record
@@ -50,9 +50,24 @@ def _log(session: Session, rows: list[dict]) -> None:
     _insert_many(session, t.ResolutionLog, rows)
 
 
+WRITERS_LOCK = 0x72656164  # "read": the PostgreSQL advisory lock that writers of canonical entities take
+
+
+def one_writer_at_a_time(session: Session) -> None:
+    """On PostgreSQL, wait for the transaction-level advisory lock that every writer of canonical entities
+    takes (released at commit). Two ingests, or Dask workers, then never both find "no such person" and
+    both create Antony Blinken: each sees what the one before it committed. A whole document's write is a
+    few milliseconds against hundreds of extraction, so the writers still overlap where the time goes.
+    Row locks cannot guard a row that does not exist yet, and a unique key on names would refuse the very
+    namesakes resolution keeps apart. SQLite takes one writer at a time by itself (its write lock)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
+
+
 def store_record(session: Session, record: Record, *, doc_hash: str, document: t.Document | None = None
                  ) -> t.Document:
     """Add the record's document (or refill ``document``, emptied by :func:`delete_facts`) with every fact."""
+    one_writer_at_a_time(session)
     d = record.document
     if document is None:
         document = t.Document(hash=doc_hash, external_id=d.id if d.id != doc_hash else None, text=d.text)
@@ -452,6 +467,7 @@ def _enrich_event(session: Session, event_id: int, location: str | None, topics:
 
 def delete_facts(session: Session, document_id: int) -> None:
     """Remove every fact of a document, and canonical entities no document supports any more."""
+    one_writer_at_a_time(session)
     persons = set(session.execute(select(t.PersonMention.person_id).where(
         t.PersonMention.document_id == document_id)).scalars())
     orgs = set(session.execute(select(t.OrgMention.organization_id).where(
