@@ -12,6 +12,8 @@ demo: setup
 	@bash scripts/demo.sh
 
 test: setup
+	$(VENV)/ruff check readouts tests benchmarks
+	$(VENV)/mypy readouts
 	$(VENV)/python -m pytest -q
 
 lint: setup
