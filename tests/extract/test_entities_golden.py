@@ -35,8 +35,15 @@ def _org_name(record: Record, oid: str | None) -> str | None:
     return org.name if org else None
 
 
+def _states(expect: dict, *keys: str) -> None:
+    """A check runs only on a golden file that states what it checks: no vacuous passes."""
+    if not any(k in expect for k in keys):
+        pytest.skip(f"the golden file states no {' / '.join(keys)}")
+
+
 def test_persons(case):
     expect, record = case
+    _states(expect, "persons")
     for want in expect.get("persons", []):
         got = _person(record, want["name"])
         assert set(want.get("aliases", [])) <= set(got.aliases), got.aliases
@@ -52,6 +59,7 @@ def test_persons(case):
 
 def test_organizations(case):
     expect, record = case
+    _states(expect, "organizations")
     for want in expect.get("organizations", []):
         found = [o for o in record.organizations if o.name == want["name"] or want["name"] in o.aliases]
         assert found, f"no organization {want['name']!r}; got {[o.name for o in record.organizations]}"
@@ -62,6 +70,7 @@ def test_organizations(case):
 
 def test_delegations(case):
     expect, record = case
+    _states(expect, "delegations")
     for want in expect.get("delegations", []):
         side = [d for d in record.delegations if d.country == want["country"]]
         assert side, f"no {want['country']} delegation; got {[d.country for d in record.delegations]}"
@@ -71,6 +80,7 @@ def test_delegations(case):
 
 def test_nothing_wrong(case):
     expect, record = case
+    _states(expect, "not_persons", "not_organizations")
     names = {p.name for p in record.persons} | {a for p in record.persons for a in p.aliases}
     orgs = {o.name for o in record.organizations} | {a for o in record.organizations for a in o.aliases}
     assert not names & set(expect.get("not_persons", []))
