@@ -160,7 +160,73 @@ def fill(record: Record, doc: Doc) -> None:
     _places_of_stops(drafts, sents, doc, going)
     _borrow_places(drafts)
     drafts = _header_meeting(record, drafts)
+    drafts = _headline(record, drafts)
     record.events = [_event(i, d, record) for i, d in enumerate(drafts, 1)]
+
+
+def _headline(record: Record, drafts: list[Draft]) -> list[Draft]:
+    """An event the title line states ("Courtesy Call on Minister Kishida by U.S. Ambassador Kennedy",
+    "Press release on Deputy Foreign Minister Ryabkov's meeting with US Ambassador Tefft") is the event the
+    release reports, not one it recalls: it is the body's event of the same kind among the same people
+    when there is one, else an event of the document's day. A title's noun phrase reads as definite
+    ("the Secretary-General's meeting"), which alone would make it a recalled one."""
+    end = _title_line_end(record)
+    if end is None:
+        return drafts
+    out: list[Draft] = []
+    for d in drafts:
+        in_title = bool(d.sents) and all(_within(s, end) for s in d.sents) and not d.header
+        if not in_title or d.status == "planned":
+            out.append(d)
+            continue
+        covering = [o for o in drafts if o is not d and o.type == d.type and o.status != "planned"
+                    and not all(_within(s, end) for s in o.sents) and set(d.persons) <= set(o.persons)]
+        if len(covering) > 1:
+            continue  # "PM Netanyahu speaks with world leaders": a headline over several calls the body reports
+        body = covering[0] if covering and d.persons else None
+        if body is not None:
+            body.add_parties(d)
+            for s in d.sents:
+                body.add_sent(s)
+            continue
+        if any(o is not d and o.type == d.type and all(_within(s, end) for s in o.sents) for o in out):
+            continue  # the title names it twice ("... meeting with ..." and "Meeting ...")
+        d.status = "happened"
+        d.date = d.date or record.document.date
+        out.append(d)
+    return out
+
+
+TITLE_LINE_CHARS = 250  # a first line longer than this is a paragraph, not a title
+TITLE_REPEAT_REACH = 800  # characters from the start in which a page may repeat its title line
+
+
+def _within(sent: Span, lines: list[tuple[int, int]]) -> bool:
+    return any(a <= sent.start_char < b for a, b in lines)
+
+
+def _title_line_end(record: Record) -> list[tuple[int, int]] | None:
+    """The document's title lines: its first line, when it is the given title or looks like one (short, no
+    full stop at its end, a blank line after it), and the lines near the top that repeat it (pages often
+    print the title twice, the second time with a note: "... President of Colombia [scroll down ...]")."""
+    text = record.document.text
+    first, sep, _ = text.partition("\n")
+    line = first.strip()
+    if not line or not sep or len(line) > TITLE_LINE_CHARS:
+        return None
+    title = " ".join((record.document.title or "").split())
+    if title and " ".join(line.split()) != title:
+        return None
+    if not title and (line.endswith((".", ":", "?")) or text[len(first):len(first) + 2] != "\n\n"):
+        return None
+    lines = [(0, len(first))]
+    head = line[:40]
+    start = text.find(head, len(first))
+    while 0 <= start < TITLE_REPEAT_REACH and (start == 0 or text[start - 1] == "\n"):
+        stop = text.find("\n", start)
+        lines.append((start, stop if stop >= 0 else len(text)))
+        start = text.find(head, start + 1)
+    return lines
 
 
 # ---- parties ----------------------------------------------------------------------------------
@@ -437,7 +503,14 @@ def _antecedent(m: Mention, parties: _Parties, drafts: list[Draft], main: Draft 
 
 
 def _points_back(m: Mention) -> bool:
-    """The noun phrase itself names no one: its parties come from the clause around it."""
+    """The noun phrase itself names no one: its parties come from the clause around it. "The ninth
+    meeting of the Turkish-Dutch Wittenburg Conference" names an occurrence of its own (an ordinal, or
+    a named gathering it is a meeting of), however definite."""
+    kids = list(m.trigger.children)
+    if any(c.ent_type_ == "ORDINAL" for c in kids):
+        return False
+    if any(c.dep_ == "prep" and c.lower_ == "of" and any(g.pos_ == "PROPN" for g in c.children) for c in kids):
+        return False
     return not any(t.ent_type_ in ("PERSON", "GPE", "ORG") for t in m.trigger.subtree)
 
 

@@ -215,8 +215,11 @@ def _noun_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
         return None  # "on the margins of the G7 Summit"
     kind = spec["type"]
     mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
-    if mods & lex.call_modifiers and kind == "meeting" and tok.lower_ == "meeting":
-        kind = "call"  # "virtual meeting", "video meeting"
+    if mods & lex.call_modifiers and kind == "meeting" and tok.lower_ in lex.remote_nouns:
+        kind = "call"  # "virtual meeting", "video meeting", "telephone talk"
+    in_person = bool(mods & lex.in_person_call_modifiers)
+    if in_person and kind == "call":
+        kind = "meeting"  # "received a courtesy call from the Ambassador": paid in person
     anchor = _light_verb(tok, lex)
     if anchor is not None and spec.get("light") and anchor.lemma_.lower() not in spec["light"]:
         anchor = None
@@ -225,7 +228,8 @@ def _noun_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
     if spec.get("needs_modifier"):
         if any(c.dep_ == "prep" and c.lower_ in ("for", "to") for c in tok.children):
             return None  # "calls for restraint", "a call to action"
-        if (not mods & lex.call_modifiers and (anchor is None or tok.lower_ == "conversation")
+        if (not mods & (lex.call_modifiers | lex.in_person_call_modifiers)
+                and (anchor is None or tok.lower_ == "conversation")
                 and not _determiner(tok) & DEFINITE):
             return None
     if spec.get("strength") == "weak" and anchor is None and not _acl_light(tok, lex):

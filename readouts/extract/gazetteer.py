@@ -129,6 +129,11 @@ def _agencies(rows: list[dict]) -> dict[str, Agency]:
     return out
 
 
+def abbreviations() -> list[str]:
+    """Abbreviations the tokenizer must keep whole (data/abbreviations.txt)."""
+    return _lines("abbreviations.txt")
+
+
 @lru_cache(maxsize=1)
 def load() -> Gazetteer:
     titles = _yaml("titles.yaml")

@@ -74,13 +74,22 @@ class Marks:
         text = tok.text
         if not text or not text[0].isupper() or tok.like_num:
             return False
-        if text.isupper() and not (len(text) == 2 and text.endswith(".")):
+        if text.isupper() and not (len(text) == 2 and text.endswith(".")) and not self.family_name_first(tok):
             return False  # acronyms (NSC, DHS) and bare letters (a transcript's "Q"); initials like "J." pass
         if self.title[tok.i] or self.honorific[tok.i] or tok.i in self.place_at or tok.i in self.city_at:
             return False
         low = tok.lower_
         return (low not in NOT_NAME_WORDS and low not in self.gaz.title_words and low not in ORG_HEADS
                 and low not in self.gaz.title_modifiers and low not in self.gaz.not_name_words)
+
+    def family_name_first(self, tok: Token) -> bool:
+        """ "Mr. KISHIDA Fumio", "H.E. Mr. HAYASHI Yoshimasa": Japan's house style writes the family name in
+        capitals before the given name. A capitalised word counts as a name there, between an honorific or
+        a title and a given name in title case; an acronym (NSC, DHS) never stands like that."""
+        i, doc = tok.i, tok.doc
+        return (len(tok.text) >= 2 and tok.is_alpha and 0 < i < len(doc) - 1
+                and (self.honorific[i - 1] or self.title[i - 1]) and doc[i + 1].is_title and doc[i + 1].is_alpha
+                and "\n" not in tok.whitespace_)
 
     def country_at(self, i: int) -> Place | None:
         return self.place_at.get(i)

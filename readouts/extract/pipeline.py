@@ -1,6 +1,8 @@
 """Loading the spaCy pipeline once and running every stage over its Docs."""
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -12,11 +14,11 @@ from spacy.tokens import Doc
 
 from readouts import settings
 from readouts.errors import InputError, ReadoutsError
-from readouts.extract import budget, entities, events
+from readouts.extract import budget, entities, events, gazetteer
 from readouts.ingest.readers import SourceDocument, check_text
 from readouts.model import Document, Record, document_id
 
-EXTRACTOR_VERSION = "0.3.0"  # raise on every change to what the extractor outputs: `readouts reprocess` redoes older records
+EXTRACTOR_VERSION = "0.3.1"  # raise on every change to what the extractor outputs: `readouts reprocess` redoes older records
 
 
 @lru_cache(maxsize=2)
@@ -30,6 +32,9 @@ def load_nlp(model: str | None = None) -> Language:
     nlp.max_length = max(nlp.max_length, settings.get_int("max_document_bytes"))
     if "parser" in nlp.pipe_names and "readouts_sentence_hints" not in nlp.pipe_names:
         nlp.add_pipe("readouts_sentence_hints", before="parser")
+    tokenizer: Any = nlp.tokenizer
+    for abbreviation in gazetteer.abbreviations():  # "the Hon. Marise Payne": no sentence ends at "Hon"
+        tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     return nlp
 
 
