@@ -1,10 +1,9 @@
 """Loading the spaCy pipeline once and running every stage over its Docs."""
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 
 import numpy
 import spacy
