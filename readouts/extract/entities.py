@@ -7,13 +7,15 @@ the country each person serves. Ids are p1.., o1.., d1.. in order of first menti
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
 from readouts.extract import budget, delegations, gazetteer, organizations, persons, positions
 from readouts.extract.gazetteer import NGO_KINDS
-from readouts.extract.marks import Marks
+from readouts.extract.marks import Marks, Place
 from readouts.extract.organizations import OrgTable
 from readouts.extract.persons import Cluster
 from readouts.extract.positions import Found
@@ -36,7 +38,7 @@ def fill(record: Record, doc: Doc) -> None:
     org_list = orgs.ordered()
     org_ids = {e.key: f"o{i + 1}" for i, e in enumerate(org_list)}
 
-    home = home_country(doc, marks, record.document.source)
+    home = home_country(doc, marks, record.document.source, clusters)
     foreign = main_foreign_country(marks, home)
     budget.check("persons")
     found = []
@@ -70,19 +72,75 @@ def fill(record: Record, doc: Doc) -> None:
                                      evidence=d.evidence) for i, d in enumerate(dels)]
 
 
-def home_country(doc: Doc, marks: Marks, source: str | None) -> str | None:
-    """The government that issued the document: U.S. bylines, else the most named country."""
+def home_country(doc: Doc, marks: Marks, source: str | None, clusters: Sequence[Cluster] = ()) -> str | None:
+    """The government that issued the document.
+
+    U.S. bylines first; then the release's own principal, when the gazetteer knows whom they serve: the
+    first person the opening names, unless a country is attached to them there ("Meeting of Foreign
+    Minister Mevlüt Çavuşoğlu with ...": Türkiye); else the country the text names most, not counting
+    the countries it attaches to someone else's office ("Japan's Special Envoy", "President of the French
+    Republic") or sends someone to ("a working visit to Washington DC and New York, USA")."""
     text = doc.text  # built from the tokens on every access: read it once
     head, tail = text[:400], text[-200:]
     if any(m in head or m in tail for m in US_MARKERS) or (source and any(
             m in source for m in US_MARKERS[-2:])):
         return "USA"
+    principal = _principal(doc, marks, clusters)
+    if principal is not None:
+        return principal
     opening = head.lower()
     if any(re.search(rf"\b{re.escape(t)}\b", opening) for t in marks.gaz.home_titles
            if " of state" in t or t == "spokesperson"):
         return "USA"  # "Under Secretary of State for Political Affairs Victoria Nuland will travel ..."
-    counts = Counter(p.country for p in marks.places)
+    counts = Counter(p.country for p in marks.places if not _attached_elsewhere(doc, marks, p))
+    if not counts:
+        counts = Counter(p.country for p in marks.places)
     return counts.most_common(1)[0][0] if counts else None
+
+
+OPENING_CHARS = 300  # the title line and the first sentence or so: where a release names its own principal
+
+
+def _principal(doc: Doc, marks: Marks, clusters: Sequence[Cluster]) -> str | None:
+    """The country of the first person the opening names, when the gazetteer knows it and the opening
+    attaches no other country to them."""
+    firsts = sorted((c.first, c) for c in clusters)
+    if not firsts or doc[firsts[0][0]].idx > OPENING_CHARS:
+        return None
+    c = firsts[0][1]
+    first = min(c.mentions, key=lambda x: x.start)
+    if any(t.lower_ in ("with", "to", "from", "by") for t in doc[max(0, first.start - 4):first.start]):
+        return None  # "PM call with President Zelenskyy": the counterpart, not the release's own principal
+    known = _known_official(marks.gaz, c)
+    if known is None:
+        return None
+    # a country attached to them: "Turkish Foreign Minister X", "X of Türkiye", "X, Foreign Minister of ..."
+    attached = [p for p in marks.places if first.start - 4 <= p.start < first.start
+                or first.end < len(doc) and doc[first.end].lower_ in ("of", ",") and first.end < p.start <= first.end + 6
+                and not any(t.lower_ in ("with", "to", "and", "from") for t in doc[first.end:p.start])]
+    return None if any(p.country != known for p in attached) else known
+
+
+def _attached_elsewhere(doc: Doc, marks: Marks, p: Place) -> bool:
+    """A country named as someone's ("Japan's Special Envoy", "Japanese Special Envoy", "President of the
+    French Republic", "Foreign Minister Sergey Lavrov of the Russian Federation") or as a destination
+    ("a working visit to Washington DC and New York, USA")."""
+    k = p.end + 1 if p.end < len(doc) and doc[p.end].text in ("’s", "'s") else p.end
+    while k < len(doc) and doc[k].lower_ in marks.gaz.title_modifiers and not marks.title[k]:
+        k += 1  # "Japanese Special Envoy": a modifier may stand between the country and the office
+    if k < len(doc) and marks.title[k]:
+        return True
+    i = p.start - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    if i >= 0 and doc[i].lower_ == "of" and i >= 1 and (marks.title[i - 1] or doc[i - 1].ent_type_ == "PERSON"
+                                                        or doc[i - 1].is_title and i >= 2 and marks.title[i - 2]):
+        return True
+    window = {t.lemma_.lower() for t in doc[max(0, p.start - 8):p.start]}  # "Ambassador to Kenya" is no trip
+    return bool(window & TRAVEL_WORDS) and doc[max(0, p.start - 1)].lower_ in ("to", ",", "and")
+
+
+TRAVEL_WORDS = frozenset({"visit", "travel", "trip", "journey", "tour", "arrive", "fly"})
 
 
 def main_foreign_country(marks: Marks, home: str | None) -> str | None:
@@ -168,7 +226,15 @@ def _known_official(gaz: gazetteer.Gazetteer, c: Cluster) -> str | None:
     """ "President Putin": a head of state the corpus names with his country (data/officials.tsv)."""
     words = c.name.replace(",", " ").split()
     words = [w for w in words if w not in ("Jr.", "Jr", "Sr.", "II", "III")]
-    return gaz.officials.get(words[-1]) if words else None
+    if not words:
+        return None
+    last = words[-1].removesuffix("’s").removesuffix("'s")
+    return gaz.officials.get(last) or gaz.officials.get(_plain(last))
+
+
+def _plain(word: str) -> str:
+    """Without accents: "Çavuşoğlu" is the gazetteer's "Cavusoglu"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
 def _sole_foreign(marks: Marks, home: str) -> str | None:

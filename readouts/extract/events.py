@@ -174,12 +174,17 @@ def _headline(record: Record, drafts: list[Draft]) -> list[Draft]:
     if end is None:
         return drafts
     out: list[Draft] = []
+    # a headline names only the event's parties: everyone it names takes part, however the parser attached
+    # them ("Press release on Deputy Foreign Minister Ryabkov's meeting with US Ambassador to Russia John Tefft")
+    named = [p.id for p in record.persons if any(_within_chars(s, end) for s, _ in p.mentions)]
     for d in drafts:
         in_title = bool(d.sents) and all(_within(s, end) for s in d.sents) and not d.header
         if not in_title or d.status == "planned":
             out.append(d)
             continue
-        covering = [o for o in drafts if o is not d and o.type == d.type and o.status != "planned"
+        if len(d.sents) == 1 and sum(1 for o in drafts if all(_within(s, end) for s in o.sents)) == 1:
+            d.persons.extend(p for p in named if p not in d.persons)
+        covering = [o for o in drafts if o is not d and o.type == d.type
                     and not all(_within(s, end) for s in o.sents) and set(d.persons) <= set(o.persons)]
         if len(covering) > 1:
             continue  # "PM Netanyahu speaks with world leaders": a headline over several calls the body reports
@@ -202,7 +207,11 @@ TITLE_REPEAT_REACH = 800  # characters from the start in which a page may repeat
 
 
 def _within(sent: Span, lines: list[tuple[int, int]]) -> bool:
-    return any(a <= sent.start_char < b for a, b in lines)
+    return _within_chars(sent.start_char, lines)
+
+
+def _within_chars(i: int, lines: list[tuple[int, int]]) -> bool:
+    return any(a <= i < b for a, b in lines)
 
 
 def _title_line_end(record: Record) -> list[tuple[int, int]] | None:
