@@ -83,6 +83,14 @@ def cases(p: dict[str, list[Any]]) -> dict[str, Callable[[random.Random], str]]:
         "page: document": lambda r: f"/documents/{c(r, 'docs')}",
         "page: event": lambda r: f"/events/{c(r, 'events')}",
         "page: timeline": lambda r: "/timeline?a={}&b={}".format(*r.choice(pairs).split(",")),
+        "matrix": lambda r: "/api/matrix",
+        "events.csv?between": lambda r: f"/api/events.csv?between={r.choice(pairs)}",
+        "page: events": lambda r: f"/events?offset={r.choice([0, 20, 40])}",
+        "page: events?between": lambda r: f"/events?between={r.choice(pairs)}",
+        "page: events?person": lambda r: f"/events?person={c(r, 'persons')}",
+        "page: matrix": lambda r: "/matrix",
+        "persons.csv?name": lambda r: f"/api/persons.csv?name={c(r, 'names')}",
+        "network.csv": lambda r: "/api/network.csv",
     }
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Generic, TypeVar, cast
 
@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 from readouts.errors import InputError, NotFound
 from readouts.filters import EventFilter
 from readouts.store.schema import (
+    Delegation,
+    DelegationMember,
     Document,
     Event,
     EventCountry,
@@ -131,6 +133,26 @@ class Counterpart:
 
 
 @dataclass
+class StatedPerson:
+    """A person as one document names them, with the titles that document states for them."""
+
+    person: Ref | None  # the canonical person, when resolved
+    name: str
+    titles: list[str]
+
+
+@dataclass
+class DelegationView:
+    """A delegation one document lists: the government it represents, who led it, who was in it."""
+
+    id: int
+    document: DocumentSummary
+    country: str | None
+    leader: StatedPerson | None  # only when the document says who led or headed it
+    members: list[StatedPerson]
+
+
+@dataclass
 class PersonDetail:
     id: int
     name: str
@@ -140,6 +162,7 @@ class PersonDetail:
     counterparts: list[Counterpart]
     events: Page[EventSummary]
     documents: Page[DocumentSummary]
+    delegations: list[DelegationView] = field(default_factory=list)  # those the person was part of
 
 
 @dataclass
@@ -166,12 +189,14 @@ class EventSource:
     topics: list[str]
     evidence: list[tuple[int, int]]
     evidence_text: list[str]
+    participants: list[StatedPerson] = field(default_factory=list)  # with the titles this source states
 
 
 @dataclass
 class EventDetail:
     event: EventSummary
     sources: list[EventSource]
+    delegations: list[DelegationView] = field(default_factory=list)  # taking part, as each source lists them
 
 
 @dataclass
@@ -192,6 +217,7 @@ class ReportInDocument:
     date: str | None
     topics: list[str]
     evidence: list[tuple[int, int]]
+    report_id: int | None = None  # the anchor of its evidence on the document page: #report-<id>
 
 
 @dataclass
@@ -202,6 +228,7 @@ class DocumentDetail:
     persons: list[Mention]
     organizations: list[Mention]
     events: list[ReportInDocument]
+    delegations: list[DelegationView] = field(default_factory=list)
 
 
 @dataclass
@@ -486,6 +513,44 @@ def resolve_person(session: Session, name_or_id: str | int) -> int:
     return found.items[0].id
 
 
+def person_ref(session: Session, person_id: int) -> Ref:
+    """A canonical person's name and country, for a label."""
+    p = session.get(Person, resolve_person(session, person_id))
+    assert p is not None
+    return Ref("person", p.id, p.name, p.country)
+
+
+class AmbiguousPerson(InputError):
+    """A name that several persons answer to, where one was needed: choose one of ``candidates`` by id."""
+
+    def __init__(self, message: str, *, name: str = "", candidates: Page[PersonSummary] | None = None) -> None:
+        super().__init__(message)
+        self.name = name
+        self.candidates = candidates if candidates is not None else Page([], 0, MAX_LIMIT, 0)
+
+
+def unique_person(session: Session, name_or_id: str | int) -> int:
+    """Like :func:`resolve_person`, but a name never silently stands for one of several persons.
+
+    An id, a name only one person answers to, or a full name that is exactly one person's own name gives
+    that person; any other name several persons answer to raises :class:`AmbiguousPerson`.
+    """
+    if as_id(name_or_id) is not None or str(name_or_id).isdigit():
+        return resolve_person(session, name_or_id)
+    key = " ".join(_WORD.findall(fold(str(name_or_id))))
+    idx = _person_names(session)
+    hits = _name_matches(idx, key) if key else []
+    exact = [i for i in hits if idx.keys[i] == key]
+    if len(hits) == 1 or (len(exact) == 1 and " " in key):
+        return idx.ids[(exact or hits)[0]]
+    if not hits:
+        raise NotFound(f"no person named like {name_or_id!r}; try part of the name, e.g. a surname")
+    found = find_persons(session, str(name_or_id), limit=MAX_LIMIT)
+    raise AmbiguousPerson(f"{found.total} persons are named like {str(name_or_id)!r}; choose one by id (person=ID): "
+                          + ", ".join(f"{p.name} ({p.id})" for p in found.items[:5]),
+                          name=str(name_or_id), candidates=found)
+
+
 def person(session: Session, name_or_id: str | int, *, limit: int = 20, offset: int = 0) -> PersonDetail:
     """One person: names, positions over time, counterparts, events and the documents that mention them."""
     pid = resolve_person(session, name_or_id)
@@ -501,6 +566,10 @@ def person(session: Session, name_or_id: str | int, *, limit: int = 20, offset: 
         events=events(session, EventFilter(person=str(pid)), limit=limit, offset=offset),
         documents=_documents_mentioning(session, PersonMention.document_id, PersonMention.person_id.in_(ids),
                                         limit, offset),
+        delegations=delegations(session, Delegation.id.in_(
+            sa.select(DelegationMember.delegation_id).join(PersonMention, PersonMention.id ==
+                                                           DelegationMember.person_mention_id)
+            .where(PersonMention.person_id.in_(ids)))),
     )
 
 
@@ -754,13 +823,53 @@ def event(session: Session, event_id: int) -> EventDetail:
         .where(EventReport.event_id == event_id).order_by(Document.date, Document.id)).all()
     texts = _span_texts(session, {(r.EventReport.document_id, tuple(map(tuple, r.EventReport.spans or [])))
                                   for r in rows})
+    stated = _stated_participants(session, [r.EventReport.id for r in rows])
     sources = [EventSource(
         document=_doc_summary(r), report_id=r.EventReport.id, type=r.EventReport.type,
         status=r.EventReport.status, date=iso_date(r.EventReport.date), location=r.EventReport.location,
         topics=list(r.EventReport.topics or []), evidence=span_pairs(r.EventReport.spans),
-        evidence_text=texts[(r.EventReport.document_id, tuple(map(tuple, r.EventReport.spans or [])))])
+        evidence_text=texts[(r.EventReport.document_id, tuple(map(tuple, r.EventReport.spans or [])))],
+        participants=stated.get(r.EventReport.id, []))
         for r in rows]
-    return EventDetail(event=_summaries(session, [e])[0], sources=sources)
+    ep, er = EventParticipant, EventReport
+    taking_part = (sa.select(Delegation.id).join(er, er.document_id == Delegation.document_id)
+                   .join(ep, sa.and_(ep.event_report_id == er.id, ep.kind == "delegation",
+                                     ep.ref == Delegation.local_id))
+                   .where(er.event_id == event_id))
+    return EventDetail(event=_summaries(session, [e])[0], sources=sources,
+                       delegations=delegations(session, Delegation.id.in_(taking_part)))
+
+
+def _stated_participants(session: Session, report_ids: list[int]) -> dict[int, list[StatedPerson]]:
+    """Per event report: the persons taking part, named and titled as that report's document does."""
+    ep, er = EventParticipant, EventReport
+    rows = session.execute(
+        sa.select(ep.event_report_id, PersonMention.id).join(er, er.id == ep.event_report_id)
+        .join(PersonMention, sa.and_(PersonMention.document_id == er.document_id, PersonMention.local_id == ep.ref))
+        .where(ep.event_report_id.in_(report_ids), ep.kind == "person").order_by(ep.id)).all()
+    people = _stated_persons(session, [m for _, m in rows])
+    out: dict[int, list[StatedPerson]] = defaultdict(list)
+    for report_id, mention_id in rows:
+        out[report_id].append(people[mention_id])
+    return out
+
+
+def _stated_persons(session: Session, mention_ids: list[int]) -> dict[int, StatedPerson]:
+    """Person mentions by id, each with its canonical person and the titles its document states."""
+    if not mention_ids:
+        return {}
+    titles: dict[int, list[str]] = defaultdict(list)
+    for mention_id, title in session.execute(sa.select(Position.person_mention_id, Position.title)
+                                             .where(Position.person_mention_id.in_(mention_ids))
+                                             .order_by(Position.id)):
+        if title not in titles[mention_id]:
+            titles[mention_id].append(title)
+    rows = session.execute(sa.select(PersonMention.id, PersonMention.name, Person.id.label("pid"),
+                                     Person.name.label("pname"), Person.country)
+                           .outerjoin(Person, Person.id == PersonMention.person_id)
+                           .where(PersonMention.id.in_(mention_ids))).all()
+    return {r.id: StatedPerson(Ref("person", r.pid, r.pname, r.country) if r.pid else None, r.name,
+                               titles[r.id]) for r in rows}
 
 
 def _span_texts(session: Session, wanted: set[tuple[int, tuple[Any, ...]]]) -> dict[Any, list[str]]:
@@ -795,8 +904,56 @@ def document(session: Session, doc: int | str) -> DocumentDetail:
                                Ref("organization", m.organization_id, n, c) if m.organization_id else None,
                                m.name, span_pairs(m.spans)) for m, n, c in om],
         events=[ReportInDocument(r.local_id, r.event_id, r.type, r.status, iso_date(r.date), list(r.topics or []),
-                                 span_pairs(r.spans)) for r in reports],
+                                 span_pairs(r.spans), r.id) for r in reports],
+        delegations=delegations(session, Delegation.document_id == d.id),
     )
+
+
+# --- delegations ---------------------------------------------------------------------------------
+
+MAX_DELEGATIONS = 50
+_LED_BY = re.compile(r"\b(?:led|headed|chaired)\s+by\b|\bhead(?:ed)?\s+of\s+(?:the\s+)?delegation\b", re.IGNORECASE)
+_LEADS = re.compile(r"\b(?:will\s+lead|leads|led|will\s+head|heads|headed)\s+the\s+(?:\w+\s+)?delegation\b", re.IGNORECASE)
+
+
+def delegations(session: Session, where: sa.ColumnElement[bool]) -> list[DelegationView]:
+    """The delegations ``where`` selects (at most :data:`MAX_DELEGATIONS`, oldest document first), each with
+    its members as their document names and titles them."""
+    rows = session.execute(sa.select(Delegation.id, Delegation.country, Delegation.spans, *_DOC_COLUMNS[1:],
+                                     Document.id.label("doc_id"), Document.text)
+                           .join(Document, Document.id == Delegation.document_id).where(where)
+                           .order_by(Document.date, Document.id, Delegation.id).limit(MAX_DELEGATIONS)).all()
+    members: dict[int, list[tuple[int, list[tuple[int, int]]]]] = defaultdict(list)
+    for dl_id, mention_id, spans in session.execute(
+            sa.select(DelegationMember.delegation_id, PersonMention.id, PersonMention.spans)
+            .join(PersonMention, PersonMention.id == DelegationMember.person_mention_id)
+            .where(DelegationMember.delegation_id.in_([r.id for r in rows])).order_by(DelegationMember.id)):
+        members[dl_id].append((mention_id, span_pairs(spans)))
+    people = _stated_persons(session, [m for ms in members.values() for m, _ in ms])
+    out = []
+    for r in rows:
+        doc = DocumentSummary(r.doc_id, r.title, iso_date(r.date), r.source, r.external_id)
+        leader = _leader(r.text, span_pairs(r.spans), members[r.id])
+        out.append(DelegationView(r.id, doc, r.country, people[leader] if leader else None,
+                                  [people[m] for m, _ in members[r.id]]))
+    return out
+
+
+def _leader(text: str, spans: list[tuple[int, int]], members: list[tuple[int, list[tuple[int, int]]]]) -> int | None:
+    """The member the delegation's own sentences say led it: the first member named within 80 characters
+    after "led by …" / "head of the delegation, …", or the last named within 200 before "… will lead the
+    delegation"."""
+    starts = sorted((s, mid) for mid, ss in members for s, _ in ss)
+    for start, end in spans:
+        for m in _LED_BY.finditer(text, start, end):
+            after = [(s, mid) for s, mid in starts if m.end() <= s <= m.end() + 80]
+            if after:
+                return after[0][1]
+        for m in _LEADS.finditer(text, start, end):
+            before = [(s, mid) for s, mid in starts if max(start, m.start() - 200) <= s < m.start()]
+            if before:
+                return before[-1][1]
+    return None
 
 
 def _find_document(session: Session, doc: int | str) -> Document:
@@ -949,3 +1106,64 @@ __all__ = [
     "timeline",
     "topics",
 ]
+
+
+# --- facets and the country matrix (the web's filters and charts) --------------------------------
+
+@dataclass
+class FacetValue:
+    value: str
+    n: int  # events the filter gives with this value in place of the facet's own
+
+
+def event_facets(session: Session, f: EventFilter | None = None) -> dict[str, list[FacetValue]]:
+    """For the type, status, country and topic facets: each value with how many events it would give
+    under ``f``'s other filters (a facet's own filter is left out of its counts), most events first."""
+    f = f or EventFilter()
+    return _cached(session, ("event_facets", f), lambda: _event_facets(session, f))  # type: ignore[no-any-return]
+
+
+def _event_facets(session: Session, f: EventFilter) -> dict[str, list[FacetValue]]:
+    def grouped(column: Any, ids: sa.Select[Any], id_col: Any) -> list[FacetValue]:
+        rows = session.execute(sa.select(column, sa.func.count(sa.distinct(id_col))).where(id_col.in_(ids))
+                               .group_by(column)).all()
+        return _ranked(Counter({v: n for v, n in rows if v}))
+    topics: Counter[str] = Counter()
+    for ts in session.scalars(sa.select(Event.topics).where(Event.id.in_(event_ids(session, replace(f, topic=None))))):
+        topics.update({str(t).lower() for t in ts or []})
+    return {
+        "type": grouped(Event.type, event_ids(session, replace(f, type=None)), Event.id),
+        "status": grouped(Event.status, event_ids(session, replace(f, status=None)), Event.id),
+        "country": grouped(EventCountry.country, event_ids(session, replace(f, country=None)), EventCountry.event_id),
+        "topic": _ranked(topics),
+    }
+
+
+def _ranked(counts: Counter[str]) -> list[FacetValue]:
+    return [FacetValue(v, n) for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+@dataclass
+class MatrixCell:
+    a: str  # the alphabetically first country
+    b: str
+    n_events: int
+
+
+@dataclass
+class CountryMatrix:
+    countries: list[str]
+    cells: list[MatrixCell]
+
+
+def country_matrix(session: Session, *, since: str | None = None, until: str | None = None,
+                   topic: str | None = None) -> CountryMatrix:
+    """How many events each pair of countries took part in together (each pair once, ``a`` < ``b``)."""
+    ids = event_ids(session, EventFilter(since=since, until=until, topic=topic))
+    x, y = sa.orm.aliased(EventCountry), sa.orm.aliased(EventCountry)
+    rows = session.execute(
+        sa.select(x.country, y.country, sa.func.count(sa.distinct(x.event_id)))
+        .join(y, sa.and_(y.event_id == x.event_id, x.country < y.country))
+        .where(x.event_id.in_(ids)).group_by(x.country, y.country)).all()
+    cells = [MatrixCell(a, b, n) for a, b, n in sorted(rows, key=lambda r: (-r[2], r[0], r[1]))]
+    return CountryMatrix(sorted({c.a for c in cells} | {c.b for c in cells}), cells)

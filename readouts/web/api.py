@@ -5,9 +5,11 @@ need the API token.
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi.responses import StreamingResponse
 from pydantic import AfterValidator, BaseModel, Field
 
 from readouts import query as q
@@ -20,22 +22,34 @@ from readouts.web.deps import (
     MAX_ID,
     Country,
     DocKey,
+    EventQuery,
     Id,
     IsoDate,
     Limit,
     Offset,
-    event_filter,
+    known_values,
+    person_detail,
     real_date,
     require_token,
 )
+from readouts.web.downloads import events_download, paged, rows_download
 
 router = APIRouter(prefix="/api", tags=["api"])
+FileFormat = Annotated[str, Path(pattern="^(csv|json)$", description="csv or json")]
 
 
 @router.get("/search", response_model=q.SearchResult, summary="Full-text search, with matching persons and orgs")
 def search(db: DB, text: Annotated[str, Query(alias="q", min_length=1)], limit: Limit = 20,
            offset: Offset = 0) -> Any:
     return q.search(db, text, limit=limit, offset=offset)
+
+
+@router.get("/search.{fmt}", response_class=StreamingResponse,
+            summary="Every document matching `q`, best first, as CSV or a JSON array (streamed)")
+def search_file(request: Request, fmt: FileFormat, text: Annotated[str, Query(alias="q", min_length=1)]) -> Any:
+    hits = paged(request, lambda s, offset: q.search_documents(s, text, limit=q.MAX_LIMIT, offset=offset))
+    rows = ({**dataclasses.asdict(h.document), "snippet": h.snippet} for h in hits)
+    return rows_download(rows, ["id", "title", "date", "source", "external_id", "snippet"], fmt, "search")
 
 
 @router.get("/documents", response_model=q.Page[q.DocumentSummary], summary="Documents, newest first")
@@ -54,10 +68,18 @@ def persons(db: DB, name: Annotated[str, Query(min_length=1)], limit: Limit = 20
     return q.find_persons(db, name, limit=limit, offset=offset)
 
 
+@router.get("/persons.{fmt}", response_class=StreamingResponse,
+            summary="Every person named like `name`, as CSV or a JSON array (streamed); the order of /api/persons")
+def persons_file(request: Request, fmt: FileFormat, name: Annotated[str, Query(min_length=1)]) -> Any:
+    rows = (dataclasses.asdict(p) for p in
+            paged(request, lambda s, offset: q.find_persons(s, name, limit=q.MAX_LIMIT, offset=offset)))
+    return rows_download(rows, ["id", "name", "country", "n_documents"], fmt, "persons")
+
+
 @router.get("/persons/{person_id}", response_model=q.PersonDetail,
             summary="A person: positions over time, counterparts, events (paginated), sources")
 def person(db: DB, person_id: Id, limit: Limit = 20, offset: Offset = 0) -> Any:
-    return q.person(db, person_id, limit=limit, offset=offset)
+    return person_detail(db, person_id, limit=limit, offset=offset)
 
 
 @router.get("/organizations", response_model=q.Page[q.OrganizationSummary], summary="Organizations by name")
@@ -71,10 +93,31 @@ def organization(db: DB, org_id: Id, limit: Limit = 20, offset: Offset = 0) -> A
     return q.organization(db, org_id, limit=limit, offset=offset)
 
 
-@router.get("/events", response_model=q.Page[q.EventSummary], summary="Events, filtered; newest first")
-def events(db: DB, f: Annotated[EventFilter, Depends(event_filter)], limit: Limit = 20,
-           offset: Offset = 0) -> Any:
+AMBIGUOUS = {400: {"description": "BadRequest, or AmbiguousPerson: the person filter's name matches several "
+                                  "persons, listed in `candidates` (`total` of them); filter by one's id"}}
+
+
+@router.get("/events", response_model=q.Page[q.EventSummary], summary="Events, filtered; newest first",
+            responses=AMBIGUOUS)  # type: ignore[arg-type]
+def events(db: DB, f: EventQuery, limit: Limit = 20, offset: Offset = 0) -> Any:
     return q.events(db, f, limit=limit, offset=offset)
+
+
+@router.get("/events.{fmt}", response_class=StreamingResponse, responses=AMBIGUOUS,  # type: ignore[arg-type]
+            summary="Every event the filters select, as CSV or a JSON array (streamed); the order of /api/events")
+def events_file(request: Request, fmt: FileFormat, f: EventQuery) -> Any:
+    return events_download(request, f, fmt)
+
+
+@router.get("/event-facets", summary="Per filter (type, status, country, topic): its values with their events")
+def event_facets(db: DB, f: EventQuery) -> dict[str, list[q.FacetValue]]:
+    return q.event_facets(db, f)
+
+
+@router.get("/matrix", response_model=q.CountryMatrix, summary="Events per pair of countries")
+def matrix(db: DB, topic: str | None = None, since: IsoDate = None, until: IsoDate = None) -> Any:
+    known_values(db, topic=topic)
+    return q.country_matrix(db, since=since, until=until, topic=topic)
 
 
 @router.get("/events/{event_id}", response_model=q.EventDetail, summary="An event and every source reporting it")
@@ -85,14 +128,40 @@ def event(db: DB, event_id: Id) -> Any:
 @router.get("/network", response_model=q.Network, summary="Who met whom, with how many events they shared")
 def network(db: DB, country: Country = None, topic: str | None = None, since: IsoDate = None,
             until: IsoDate = None, max_edges: Annotated[int, Query(ge=1, le=2000)] = 300) -> Any:
+    known_values(db, topic=topic)
     return q.network(db, country=country, topic=topic, since=since, until=until, max_edges=max_edges)
+
+
+@router.get("/network.{fmt}", response_class=StreamingResponse,
+            summary="The network's links (the same filters and max_edges), as CSV or a JSON array")
+def network_file(db: DB, fmt: FileFormat, country: Country = None, topic: str | None = None, since: IsoDate = None,
+                 until: IsoDate = None, max_edges: Annotated[int, Query(ge=1, le=2000)] = 300) -> Any:
+    known_values(db, topic=topic)
+    net = q.network(db, country=country, topic=topic, since=since, until=until, max_edges=max_edges)
+    nodes = {n.id: n for n in net.nodes}
+    rows = ({"source": e.source, "source_name": nodes[e.source].name, "source_country": nodes[e.source].country,
+             "target": e.target, "target_name": nodes[e.target].name, "target_country": nodes[e.target].country,
+             "n_events": e.n_events} for e in net.edges)
+    return rows_download(rows, ["source", "source_name", "source_country", "target", "target_name",
+                                "target_country", "n_events"], fmt, "network")
 
 
 @router.get("/timeline", response_model=q.Page[q.EventSummary], summary="Events between two countries, oldest first")
 def timeline(db: DB, a: Annotated[str, Query(pattern="^[A-Za-z]{3}$")],
              b: Annotated[str, Query(pattern="^[A-Za-z]{3}$")], since: IsoDate = None, until: IsoDate = None,
              limit: Limit = 200, offset: Offset = 0) -> Any:
+    known_values(db, countries=[a, b])
     return q.timeline(db, a, b, since=since, until=until, limit=limit, offset=offset)
+
+
+@router.get("/timeline.{fmt}", response_class=StreamingResponse,
+            summary="Every event between two countries, oldest first, as CSV or a JSON array (streamed)")
+def timeline_file(request: Request, db: DB, fmt: FileFormat,
+                  a: Annotated[str, Query(pattern="^[A-Za-z]{3}$")], b: Annotated[str, Query(pattern="^[A-Za-z]{3}$")],
+                  since: IsoDate = None, until: IsoDate = None) -> Any:
+    known_values(db, countries=[a, b])
+    f = EventFilter(between=(a.upper(), b.upper()), since=since, until=until)
+    return events_download(request, f, fmt, oldest_first=True, name=f"timeline-{a.upper()}-{b.upper()}")
 
 
 @router.get("/facets", summary="Countries and topics to filter by")

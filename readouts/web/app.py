@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
@@ -56,4 +57,14 @@ def _swagger_ui(request: Request) -> Response:
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.autoescape = True  # every template, whatever its suffix: documents are untrusted
+    templates.env.filters["web_url"] = web_url
     return templates
+
+
+def web_url(value: str | None) -> str | None:
+    """``value`` when it is an http(s) URL with a host, the only sources a page links out to; else None
+    (a file path, ``javascript:``, ``data:``)."""
+    if not value:
+        return None
+    parts = urlsplit(value.strip())
+    return value.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None

@@ -5,8 +5,9 @@ before a query runs, never an overflow in the database driver.
 """
 from __future__ import annotations
 
+import dataclasses
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy.orm import Session
 
 from readouts import query as q
+from readouts.errors import InputError, NotFound
 from readouts.filters import EventFilter
 from readouts.model import EventStatus, EventType
 
@@ -116,3 +118,37 @@ def event_filter(
     pair = tuple(between.upper().split(",")) if between else None
     return EventFilter(between=pair, country=country.upper() if country else None,  # type: ignore[arg-type]
                        person=person, topic=topic, type=type, status=status, since=since, until=until)
+
+
+def one_person_filter(db: DB, f: Annotated[EventFilter, Depends(event_filter)]) -> EventFilter:
+    """The filter with its person as an id: a name several persons answer to is refused with them as the
+    candidates (:class:`readouts.query.AmbiguousPerson`), never read as the best match. A country or topic
+    no event has is refused too, with the ones that exist: an empty list would look like an answer."""
+    known_values(db, countries=[*(f.between or ()), *([f.country] if f.country else [])], topic=f.topic)
+    if f.person is None:
+        return f
+    return dataclasses.replace(f, person=str(q.unique_person(db, f.person)))
+
+
+def known_values(db: Session, *, countries: Sequence[str] = (), topic: str | None = None) -> None:
+    """Raise :class:`InputError` (400) listing what exists when a country or topic is on no event."""
+    facets = q.event_facets(db)
+    have = sorted(v.value for v in facets["country"])
+    for code in countries:
+        if code.upper() not in have:
+            raise InputError(f"no event has a side from {code.upper()!r}; countries with events: {', '.join(have)}")
+    topics = sorted(v.value for v in facets["topic"])
+    if topic and topic.lower() not in topics:
+        raise InputError(f"no event has the topic {topic!r}; topics: {', '.join(topics)}")
+
+
+def person_detail(db: Session, person_id: int, *, limit: int, offset: int) -> q.PersonDetail:
+    """:func:`readouts.query.person`, with a "not there" that points to the web's own search."""
+    try:
+        return q.person(db, person_id, limit=limit, offset=offset)
+    except NotFound:
+        raise NotFound(f"no person with id {person_id}; find one by name with /persons?name=… "
+                       "(or /api/persons?name=…), or search from the box at the top") from None
+
+
+EventQuery = Annotated[EventFilter, Depends(one_person_filter)]

@@ -7,6 +7,7 @@ wrapped in the marks that cover it, so tags never cross.
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ class Highlight:
     kind: str
     href: str | None = None
     title: str | None = None
+    extra_class: str | None = None  # e.g. "ev-3": which event's evidence, for its own colour
+    anchor: str | None = None  # an id for the span's first piece, to link to it (#report-12)
 
 
 def highlight(text: str, spans: Iterable[Highlight]) -> Markup:
@@ -39,7 +42,7 @@ def highlight(text: str, spans: Iterable[Highlight]) -> Markup:
     for a, b in itertools.pairwise(cuts):
         piece = escape(text[a:b])
         for h in reversed([h for h in marks if h.start <= a and b <= h.end]):
-            piece = _wrap(piece, h)
+            piece = _wrap(piece, h, first=a == h.start)
         out.append(piece)
     return Markup("").join(out)
 
@@ -49,14 +52,18 @@ def _clip(spans: Iterable[Highlight], n: int) -> list[Highlight]:
     for h in spans:
         start, end = max(0, int(h.start)), min(n, int(h.end))
         if start < end:
-            kept.append(Highlight(start, end, h.kind, h.href, h.title))
+            kept.append(dataclasses.replace(h, start=start, end=end))
     return kept
 
 
-def _wrap(inner: Markup, h: Highlight) -> Markup:
+def _wrap(inner: Markup, h: Highlight, *, first: bool) -> Markup:
     # Markup throughout: Markup.format escapes each argument, and str + Markup would escape the str.
-    cls = f"hl hl-{h.kind}"
-    title = Markup(' title="{}"').format(h.title) if h.title else Markup("")
+    cls = " ".join(filter(None, ["hl", f"hl-{h.kind}", h.extra_class]))
+    attrs = Markup("")
+    if h.anchor and first:
+        attrs += Markup(' id="{}"').format(h.anchor)
+    if h.title:
+        attrs += Markup(' title="{}"').format(h.title)
     if h.href:
-        return Markup('<a class="{}" href="{}"{}>{}</a>').format(cls, h.href, title, inner)
-    return Markup('<mark class="{}"{}>{}</mark>').format(cls, title, inner)
+        return Markup('<a class="{}" href="{}"{}>{}</a>').format(cls, h.href, attrs, inner)
+    return Markup('<mark class="{}"{}>{}</mark>').format(cls, attrs, inner)

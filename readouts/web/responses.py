@@ -11,11 +11,13 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from readouts.errors import ReadoutsError
+from readouts.query import AmbiguousPerson
 
 CSP_DIRECTIVES = (
     "default-src 'none'",
@@ -46,15 +48,17 @@ def install(app: FastAPI) -> None:
 
 
 def error_response(request: Request, status: int, message: str, kind: str | None = None,
-                   headers: Mapping[str, str] | None = None) -> Response:
+                   headers: Mapping[str, str] | None = None, extra: Mapping[str, Any] | None = None) -> Response:
+    """The error as JSON under /api/ (``extra`` beside ``error`` and ``detail``), else as the error page."""
     kind = kind or KINDS.get(status) or HTTPStatus(status).phrase.replace(" ", "").replace("-", "")
     resp: Response
     if request.url.path.startswith("/api/"):
-        resp = JSONResponse({"error": kind, "detail": message}, status_code=status)
+        resp = JSONResponse(jsonable_encoder({"error": kind, "detail": message, **(extra or {})}),
+                            status_code=status)
     else:
         request.scope.setdefault("router", request.app.router)  # url_for in the page, also before routing
         html = request.app.state.templates.get_template("error.html").render(
-            request=request, status=status, kind=kind, message=message,
+            request=request, status=status, kind=kind, message=message, extra=extra or {},
             title=f"{status} {HTTPStatus(status).phrase}")
         resp = HTMLResponse(html, status_code=status)
     # Also here, not only in the guard: an unexpected error is answered outside the middleware stack.
@@ -67,7 +71,10 @@ def status_of(exc: ReadoutsError) -> int:
 
 
 def _readouts_error(request: Request, exc: ReadoutsError) -> Response:
-    return error_response(request, status_of(exc), str(exc), type(exc).__name__)
+    extra = None
+    if isinstance(exc, AmbiguousPerson):
+        extra = {"candidates": exc.candidates.items, "total": exc.candidates.total}
+    return error_response(request, status_of(exc), str(exc), type(exc).__name__, extra=extra)
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response:

@@ -52,7 +52,8 @@ def test_event_page_lists_its_sources(page, live_server, artifacts):
 
 
 def _graph_nodes(page) -> list[dict]:
-    page.wait_for_function("window.readoutsNetwork && document.getElementById('network').dataset.nodes")
+    # A function, not an expression: polling an expression evals it, which the page's CSP forbids.
+    page.wait_for_function("() => window.readoutsNetwork && document.getElementById('network').dataset.nodes")
     return page.evaluate("window.readoutsNetwork.nodes.get().map(n => ({id: n.id, label: n.label, "
                          "country: n.country}))")
 

@@ -23,6 +23,9 @@
   async function load() {
     const p = params();
     status.textContent = "Loading…";
+    for (const a of document.querySelectorAll(".downloads a")) {  // the files follow the filters shown
+      a.href = a.pathname + (p.toString() ? "?" + p : "");
+    }
     const resp = await fetch(box.dataset.api + "?" + p.toString());
     if (!resp.ok) {
       status.textContent = "Could not load the network (" + resp.status + ").";
