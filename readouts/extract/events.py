@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 import numpy
@@ -160,8 +161,45 @@ def fill(record: Record, doc: Doc) -> None:
     _places_of_stops(drafts, sents, doc, going)
     _borrow_places(drafts)
     drafts = _header_meeting(record, drafts)
+    _same_day_as_before(drafts)
+    drafts = _round_of_calls(record, drafts)
     drafts = _headline(record, drafts)
     record.events = [_event(i, d, record) for i, d in enumerate(drafts, 1)]
+
+
+def _same_day_as_before(drafts: list[Draft]) -> None:
+    """ "Later he spoke with ...", "Then, Minister Çavuşoğlu attended ...": an undated event that the text
+    sets right after the one before it took place on that one's day."""
+    for prev, d in itertools.pairwise(drafts):
+        if d.date is None and prev.date and d.sents and prev.status == d.status == "happened":
+            first = next((t for t in d.sents[0] if not t.is_space), None)
+            if first is not None and first.lower_ in triggers().sequence_words:
+                d.date = prev.date
+
+
+def _round_of_calls(record: Record, drafts: list[Draft]) -> list[Draft]:
+    """ "Prime Minister Netanyahu spoke with German Chancellor Merkel, Italian Prime Minister Monti and Greek
+    Prime Minister Samaras": one caller, one counterpart from each of several governments, no word of a
+    joint call — a round of telephone calls, one call each, as the readouts of the counterparts report them."""
+    out: list[Draft] = []
+    # the caller is the one the release follows: in the most events ("Later he spoke with ..."), else the first
+    seen = Counter(pid for d in drafts for pid in d.persons)
+    for d in drafts:
+        sides: dict[str | None, list[str]] = {}
+        for pid in d.persons:
+            p = record.person(pid)
+            sides.setdefault(p.country if p else None, []).append(pid)
+        if (d.type != "call" or d.multilateral or d.organizations or d.delegations or len(sides) < 3
+                or None in sides or any(len(ps) != 1 for ps in sides.values())
+                or any(w in _words(" ".join(s.text for s in d.sents)) for w in triggers().joint_call_words)
+                or any(t.pos_ == "NOUN" and t.lemma_.lower() in triggers().joint_call_words for t in d.sents[0])):
+            out.append(d)
+            continue
+        caller = max(d.persons, key=lambda pid: (seen[pid], -d.persons.index(pid)))
+        for pid in d.persons:
+            if pid != caller:
+                out.append(replace(d, persons=[caller, pid], countries=[], sents=list(d.sents), header=list(d.header)))
+    return out
 
 
 def _headline(record: Record, drafts: list[Draft]) -> list[Draft]:
@@ -833,7 +871,7 @@ def _date(m: Mention, doc: Doc, base: str | None) -> str | None:
     ("announced today … to attend the inauguration on June 30": June 30)."""
     a, b = m.scope
     own = (m.anchor.left_edge.i, m.anchor.right_edge.i + 1)
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, int, int, str] | None = None
     lex = triggers()
     saying = lex.announce_verbs | lex.reporting_verbs
     for ent in events_places.ents_between(doc, a, b):
@@ -844,8 +882,12 @@ def _date(m: Mention, doc: Doc, base: str | None) -> str | None:
             continue  # "Biden today announced the designation of a delegation to …": the day of the news
         iso = events_dates.resolve(ent.text, base, future=m.status == "planned")
         if iso:
-            rank = (0 if own[0] <= ent.start < own[1] else 1, abs(ent.start - m.trigger.i))
-            if best is None or rank < best[:2]:
+            # "today (Saturday, 17 November 2012)": a date or a day relative to the release's beats a weekday
+            # alone, which is read as the last such day
+            explicit = 0 if any(ch.isdigit() for ch in ent.text) or ent.text.lower().split()[0] in (
+                "today", "yesterday", "tomorrow", "tonight", "this") else 1
+            rank = (0 if own[0] <= ent.start < own[1] else 1, explicit, abs(ent.start - m.trigger.i))
+            if best is None or rank < best[:3]:
                 best = (*rank, iso)
     if best is None:  # "Today, Speaker Pelosi … met", "spoke … this evening": a day the tagger did not mark
         # ... or one the verb above a noun trigger governs ("following up on the meeting ... yesterday")
@@ -855,7 +897,7 @@ def _date(m: Mention, doc: Doc, base: str | None) -> str | None:
         words = [t for t in near if t.lower_ in ("today", "yesterday", "tomorrow", "tonight")
                  or t.lower_ == "this" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("morning", "afternoon", "evening")]
         return events_dates.resolve(doc[words[0].i:words[0].i + 2].text, base) if words else None
-    return best[2]
+    return best[3]
 
 
 def _destinations(m: Mention, doc: Doc) -> list[Place]:
