@@ -52,6 +52,9 @@ def fill(record: Record, doc: Doc) -> None:
     dels = delegations.find(doc, marks, mentions, home, dict(enumerate(countries)))
     undecided: set[int] = set()  # leaders with no evidence of their state: null beats a guess
     for k, f in enumerate(found):
+        if countries[k] is None and any(x.title.lower() in gaz.international_titles for x in f):
+            undecided.add(k)  # an international body's office serves no government
+            continue
         if countries[k] is None and home and not _ngo(orgs, f):
             countries[k] = _country_by_title(doc, marks, clusters[k], f, home, foreign)
             if countries[k] is None and _leader(gaz, f):

@@ -49,6 +49,7 @@ class Gazetteer:
     cities: dict[str, str] = field(default_factory=dict)
     officials: dict[str, str] = field(default_factory=dict)  # surname -> country
     leader_titles: frozenset[str] = frozenset()
+    international_titles: frozenset[str] = frozenset()  # lower case: offices of international bodies
     not_bodies: frozenset[str] = frozenset()
     not_persons: frozenset[str] = frozenset()  # lower-cased phrases that are never a person ("pell grant")
     matchers: dict[int, Matchers] = field(default_factory=dict)
@@ -161,4 +162,5 @@ def load() -> Gazetteer:
         not_bodies=frozenset(_lines("not_bodies.txt")),
         not_persons=frozenset(_lines("not_persons.txt")),
         leader_titles=frozenset(t.lower() for t in titles.get("leader_titles") or ()),
+        international_titles=frozenset(t.lower() for t in titles.get("international_titles") or ()),
     )
