@@ -21,7 +21,7 @@ def corpus_lines(*, by_date: bool = False) -> list[str]:
         with gzip.open(f, "rt", encoding="utf-8") as fh:
             lines.extend(fh)
     if by_date:
-        lines.sort(key=lambda line: (json.loads(line)["date"], json.loads(line)["id"]))
+        lines.sort(key=lambda line: (json.loads(line)["date"] or "", json.loads(line)["id"]))
     return lines
 
 

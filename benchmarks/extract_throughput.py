@@ -31,7 +31,7 @@ def load_docs(corpus: Path, limit: int | None) -> list[dict]:
         with gzip.open(f, "rt", encoding="utf-8") as fh:
             docs.extend(json.loads(line) for line in fh)
     # Date order interleaves the two feeds, so a --limit sample holds both kinds of release.
-    docs.sort(key=lambda d: (d["date"], d["id"]))
+    docs.sort(key=lambda d: (d["date"] or "", d["id"]))  # some releases state no date
     return docs[:limit] if limit else docs
 
 
