@@ -162,9 +162,41 @@ def fill(record: Record, doc: Doc) -> None:
     _borrow_places(drafts)
     drafts = _header_meeting(record, drafts)
     _same_day_as_before(drafts)
+    _dateline(record, drafts)
     drafts = _round_of_calls(record, drafts)
     drafts = _headline(record, drafts)
     record.events = [_event(i, d, record) for i, d in enumerate(drafts, 1)]
+
+
+_DATELINE = re.compile(r"^[ \t]*([A-Z][A-Za-z.’' -]{1,40}?(?:, [A-Z][A-Za-z.’' -]{1,30})?),[ \t]+"
+                       r"((?:[A-Z][a-z]+day, )?(?:\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+\.? \d{1,2}, \d{4}))[ \t]*$", re.M)
+DATELINE_REACH = 400  # characters from the start in which a dateline stands
+
+
+def _dateline(record: Record, drafts: list[Draft]) -> None:
+    """ "New York, 4 December 2013", "Islamabad, August 24, 2021": a dateline gives its day to the happened
+    events that state none, and its place to the meetings that state none (a call has no place, a visit
+    its destination)."""
+    text = record.document.text
+    m = _DATELINE.search(text, 0, DATELINE_REACH)
+    if m is None:
+        return
+    name = m.group(1).strip()
+    country = country_code(name.rsplit(",", 1)[-1].strip()) or events_places.city_country(name.split(",")[0])
+    iso = events_dates.resolve(m.group(2), None)
+    if iso is None or country is None:
+        return  # "High Level Political Talks, 19 October 2017" is a heading, not a place
+    place = Place(m.start(1), m.end(1), name, country)
+    for d in drafts:
+        if d.status != "happened":
+            continue
+        touched = False
+        if d.date is None:
+            d.date, touched = iso, True
+        if d.place is None and d.type == "meeting" and d.date == iso:
+            d.place, touched = place, True
+        if touched and (m.start(1), m.end(2)) not in d.header:
+            d.header.append((m.start(1), m.end(2)))
 
 
 def _same_day_as_before(drafts: list[Draft]) -> None:

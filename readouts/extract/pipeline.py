@@ -17,7 +17,7 @@ from readouts.extract import budget, entities, events, gazetteer
 from readouts.ingest.readers import SourceDocument, check_text
 from readouts.model import Document, Record, document_id
 
-EXTRACTOR_VERSION = "0.3.6"  # raise on every change to what the extractor outputs: `readouts reprocess` redoes older records
+EXTRACTOR_VERSION = "0.3.7"  # raise on every change to what the extractor outputs: `readouts reprocess` redoes older records
 
 
 @lru_cache(maxsize=2)
