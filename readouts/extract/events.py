@@ -169,7 +169,7 @@ def fill(record: Record, doc: Doc) -> None:
 
 
 _DATELINE = re.compile(r"^[ \t]*([A-Z][A-Za-z.’' -]{1,40}?(?:, [A-Z][A-Za-z.’' -]{1,30})?),[ \t]+"
-                       r"((?:[A-Z][a-z]+day, )?(?:\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+\.? \d{1,2}, \d{4}))[ \t]*$", re.M)
+                       r"((?:[A-Z][a-z]+day, )?(?:\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+\.? \d{1,2}, \d{4}))[ \t]*$", re.MULTILINE)
 DATELINE_REACH = 400  # characters from the start in which a dateline stands
 
 

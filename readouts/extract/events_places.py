@@ -208,9 +208,3 @@ def places_in(doc: Doc, start: int, stop: int, preps: frozenset[str]) -> list[Pl
         i += 1
     return out
 
-
-def city_country(name: str) -> str | None:
-    """ISO alpha-3 of a city the gazetteer knows ("Islamabad" -> PAK), else None."""
-    from readouts.extract.gazetteer import load
-    cities = load().cities
-    return cities.get(name.strip()) or cities.get(name.strip().title())
