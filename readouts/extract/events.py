@@ -240,7 +240,7 @@ def _headline(record: Record, drafts: list[Draft]) -> list[Draft]:
     release reports, not one it recalls: it is the body's event of the same kind among the same people
     when there is one, else an event of the document's day. A title's noun phrase reads as definite
     ("the Secretary-General's meeting"), which alone would make it a recalled one."""
-    end = _title_line_end(record)
+    end = _title_lines(record)  # the title line, and the lines that repeat it
     if end is None:
         return drafts
     out: list[Draft] = []
@@ -284,7 +284,7 @@ def _within_chars(i: int, lines: list[tuple[int, int]]) -> bool:
     return any(a <= i < b for a, b in lines)
 
 
-def _title_line_end(record: Record) -> list[tuple[int, int]] | None:
+def _title_lines(record: Record) -> list[tuple[int, int]] | None:
     """The document's title lines: its first line, when it is the given title or looks like one (short, no
     full stop at its end, a blank line after it), and the lines near the top that repeat it (pages often
     print the title twice, the second time with a note: "... President of Colombia [scroll down ...]")."""

@@ -17,12 +17,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from readouts.model import Person, Record
 from readouts.resolve.names import fold, name_tokens
-
-TOKEN_SIMILARITY = 90  # rapidfuzz ratio at which two name tokens are one spelling (typos, transliteration)
+from readouts.resolve.variants import same_token
 
 
 @dataclass
@@ -46,10 +43,6 @@ class Decision:
     reason: str
     score: float = 1.0
     rejected: list[str] = field(default_factory=list)
-
-
-def same_token(a: str, b: str) -> bool:
-    return a == b or (min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= TOKEN_SIMILARITY)
 
 
 def compatible_names(a: Sequence[str], b: Sequence[str]) -> bool:

@@ -116,9 +116,7 @@ class _Row:
 
 
 @lru_cache(maxsize=100_000)
-def _tokens(name: str, name_key: str | None) -> tuple[str, ...]:
-    if name_key:
-        return tuple(name_key.split())
+def _tokens(name: str) -> tuple[str, ...]:
     return tuple(name_tokens(name)) or (name.lower(),)
 
 
@@ -127,7 +125,7 @@ def _resolve_persons(session: Session, docs: list[int], everything: bool,
     pm = t.PersonMention
     # tokens are made again from the names, so that changed name data (titles, suffixes) take effect
     rows = [_Row(r.id, r.document_id, r.person_id, r.name, r.local_id, r.country,
-                 _tokens(fullest([r.name, *(r.aliases or [])]), None))
+                 _tokens(fullest([r.name, *(r.aliases or [])])))
             for r in session.execute(sa.select(pm.id, pm.document_id, pm.person_id, pm.name, pm.local_id,
                                                pm.country, pm.aliases))]
     overrides = _overrides(session)
@@ -244,7 +242,7 @@ def _write_persons(session: Session, result: Any, rows: dict[int, _Row]) -> tupl
 
 def _insert_person(session: Session, c: Any, rows: dict[int, _Row]) -> int:
     name = fullest([rows[m.id].name for m in c.mentions])
-    person = t.Person(name=name, name_key=" ".join(_tokens(name, None)), country=c.country)
+    person = t.Person(name=name, name_key=" ".join(_tokens(name)), country=c.country)
     session.add(person)
     session.flush()
     return person.id
@@ -285,7 +283,7 @@ def _settle(session: Session, result: Any, target: dict[int, int], rows: dict[in
         name = fullest([rows[m].name for m in mids])
         tally = Counter(rows[m].country for m in mids if rows[m].country)
         country = max(tally, key=lambda c: (tally[c], c)) if tally else None
-        values.append({"b_pid": pid, "b_name": name, "b_key": " ".join(_tokens(name, None)), "b_country": country})
+        values.append({"b_pid": pid, "b_name": name, "b_key": " ".join(_tokens(name)), "b_country": country})
     if values:
         session.connection().execute(
             sa.update(t.Person).where(t.Person.id == sa.bindparam("b_pid"))
