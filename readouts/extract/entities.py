@@ -14,21 +14,16 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span
 
 from readouts.extract import budget, delegations, gazetteer, organizations, persons, positions
-from readouts.extract.gazetteer import NGO_KINDS
+from readouts.extract.gazetteer import NGO_KINDS, lexicon
 from readouts.extract.marks import Marks, Place
 from readouts.extract.organizations import OrgTable
 from readouts.extract.persons import Cluster
 from readouts.extract.positions import Found
 from readouts.model import Delegation, Organization, Person, Position, Record
 
-US_MARKERS = ("Office of the Spokesperson", "attributable to Spokesperson", "The White House", "\n###",
-              "state.gov", "whitehouse.gov")
-COUNTERPART_WORDS = frozenset({"counterpart", "counterparts"})
-FOREIGN_HONORIFICS = frozenset({"Excellency", "Majesty", "Highness"})
-
 
 def fill(record: Record, doc: Doc) -> None:
-    gaz = gazetteer.load()
+    gaz = gazetteer.load(doc.lang_)
     marks = Marks.of(doc, gaz)
     orgs, generic = organizations.gazetteer_orgs(doc, marks)
     clusters = persons.find(doc, marks, set(orgs.at))
@@ -85,8 +80,8 @@ def home_country(doc: Doc, marks: Marks, source: str | None, clusters: Sequence[
     Republic") or sends someone to ("a working visit to Washington DC and New York, USA")."""
     text = doc.text  # built from the tokens on every access: read it once
     head, tail = text[:400], text[-200:]
-    if any(m in head or m in tail for m in US_MARKERS) or (source and any(
-            m in source for m in US_MARKERS[-2:])):
+    if any(m in head or m in tail for m in lexicon(doc).us_markers) or (source and any(
+            m in source for m in lexicon(doc).us_source_markers)):
         return "USA"
     principal = _principal(doc, marks, clusters)
     if principal is not None:
@@ -140,10 +135,9 @@ def _attached_elsewhere(doc: Doc, marks: Marks, p: Place) -> bool:
                                                         or doc[i - 1].is_title and i >= 2 and marks.title[i - 2]):
         return True
     window = {t.lemma_.lower() for t in doc[max(0, p.start - 8):p.start]}  # "Ambassador to Kenya" is no trip
-    return bool(window & TRAVEL_WORDS) and doc[max(0, p.start - 1)].lower_ in ("to", ",", "and")
+    return bool(window & lexicon(doc).travel_words) and doc[max(0, p.start - 1)].lower_ in ("to", ",", "and")
 
 
-TRAVEL_WORDS = frozenset({"visit", "travel", "trip", "journey", "tour", "arrive", "fly"})
 
 
 def main_foreign_country(marks: Marks, home: str | None) -> str | None:
@@ -339,9 +333,9 @@ def _contextual_country(doc: Doc, marks: Marks, c: Cluster, found: list[Found], 
                         foreign: str | None) -> str | None:
     for m in c.mentions:
         window = doc[max(0, m.start - 4):m.start]
-        if any(t.lower_ in COUNTERPART_WORDS for t in window):
+        if any(t.lower_ in lexicon(doc).counterpart_words for t in window):
             return foreign if home else None
-        if any(t.text in FOREIGN_HONORIFICS for t in window):
+        if any(t.text in lexicon(doc).foreign_honorifics for t in window):
             return foreign
         visited = _visit_destination(doc, marks, m.end)
         if visited is not None:
@@ -384,22 +378,19 @@ def _person(c: Cluster, pid: str, country: str | None, found: list[Found], orgs:
     for m in c.mentions:
         if m.text != name and m.text not in aliases:
             aliases.append(m.text)
-    pos = [Position(title=_unshout(f.title), organization=org_ids.get(f.org) if f.org else None,
+    pos = [Position(title=_unshout(f.title, lexicon(doc).title_small_words), organization=org_ids.get(f.org) if f.org else None,
                     country=f.country or _org_country(orgs, f) or country, evidence=sorted(f.evidence))
            for f in found]
     return Person(id=pid, name=name, aliases=aliases, country=country, positions=pos,
                   mentions=sorted(_span_chars(doc, m.start, m.end) for m in c.mentions))
 
 
-_SMALL_WORDS = frozenset({"of", "the", "for", "and", "on", "to", "in", "at"})
-
-
-def _unshout(title: str) -> str:
+def _unshout(title: str, small_words: frozenset[str]) -> str:
     """A title as a transcript's speaker turn writes it ("FOREIGN MINISTER") in the case prose uses."""
     if not title.isupper():
         return title
     words = title.title().split(" ")
-    return " ".join(w.lower() if k and w.lower() in _SMALL_WORDS else w for k, w in enumerate(words))
+    return " ".join(w.lower() if k and w.lower() in small_words else w for k, w in enumerate(words))
 
 
 def _org_country(orgs: OrgTable, f: Found) -> str | None:

@@ -4,17 +4,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-DATA = Path(__file__).parent / "data"
+from readouts.extract.languages import data_file
 
 
-def _load(name: str) -> Any:
+def _load(name: str, lang: str = "en") -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader reads the gazetteer 10x faster
-    with (DATA / name).open(encoding="utf-8") as f:
+    with data_file(lang, name).open(encoding="utf-8") as f:
         return yaml.load(f, Loader=loader)
 
 
@@ -75,9 +74,10 @@ def country_code(name: str, *, demonyms: bool = True) -> str | None:
     return p.country_by_name.get(k)
 
 
-@lru_cache(maxsize=1)
-def topic_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    raw = _load("topics.yaml")
+@lru_cache(maxsize=4)
+def topic_patterns(lang: str = "en") -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Topic labels (one English vocabulary for every language) and the pattern of each in ``lang``."""
+    raw = _load("topics.yaml", lang)
     return tuple((label, re.compile(r"(?<![\w-])(?:" + "|".join(pats) + r")(?![\w-])", re.IGNORECASE))
                  for label, pats in raw.items())
 

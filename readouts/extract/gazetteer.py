@@ -1,22 +1,24 @@
-"""The curated word lists under ``data/`` and the spaCy matchers built from them, loaded once.
+"""A language's curated word lists (``data/<lang>/``) and the spaCy matchers built from them, loaded once.
 
 Data files (grown from the corpus by ``scripts/grow_gazetteers.py``, then curated by hand):
 countries.tsv, demonyms.tsv, cities.tsv, officials.tsv (name -> ISO alpha-3), honorifics.txt, first_names.txt, not_name_words.txt,
-titles.yaml (title heads and modifiers), agencies.yaml (named bodies with acronym, country, kind).
+titles.yaml (title heads and modifiers), agencies.yaml (named bodies with acronym, country, kind), words.yaml (the
+small word lists the shared code reads: body heads, name particles, kin and venue words, ...).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from typing import Any
 
+import spacy
 import yaml
-from spacy.lang.en import English
 from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-ORG_HEADS = frozenset(["department", "ministry", "office", "bureau", "agency", "council", "commission", "institute", "administration", "secretariat", "service", "corporation", "center", "centre", "foundation", "fund", "bank", "organization", "organisation", "authority", "embassy", "consulate", "section", "parliament", "assembly", "committee", "program", "programme", "force", "command", "board", "directorate", "union", "alliance", "forum", "group", "university", "school", "college", "court", "congress", "senate", "house", "mission", "unit", "division", "cabinet", "party", "association", "society", "coalition", "network", "partnership", "church", "institution", "academy", "museum"])
-SUB_UNIT_HEADS = frozenset({"unit", "section", "division", "branch", "desk", "directorate"})
+from readouts.extract.languages import data_file
+
 NGO_KINDS = frozenset({"ngo", "think_tank", "international", "company"})
 
 
@@ -31,8 +33,22 @@ class Agency:
     generic: tuple[str, ...] = ()
 
 
+class Words:
+    """A language's small word lists (``words.yaml``), as attributes: ``words.org_heads``. Lists are
+    frozensets; mappings (``kind_by_head``) are dicts."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        for key, value in raw.items():
+            setattr(self, key, dict(value) if isinstance(value, dict) else frozenset(value))
+
+    def __getattr__(self, name: str) -> Any:  # only reached for a list the language does not have
+        raise AttributeError(f"words.yaml has no list {name!r}")
+
+
 @dataclass
 class Gazetteer:
+    lang: str
+    words: Words
     countries: dict[str, str]
     demonyms: dict[str, str]
     honorifics: frozenset[str]
@@ -76,7 +92,7 @@ class Matchers:
 
     @classmethod
     def build(cls, gaz: Gazetteer, vocab: Vocab) -> Matchers:
-        make_doc = English(vocab=vocab).make_doc  # the English tokenizer, sharing the pipeline's vocab
+        make_doc = spacy.blank(gaz.lang, vocab=vocab).make_doc  # the language's tokenizer, sharing the vocab
 
         def phrase(attr: str, groups: dict[str, list[str]]) -> PhraseMatcher:
             m = PhraseMatcher(vocab, attr=attr)
@@ -105,19 +121,19 @@ class Matchers:
         )
 
 
-def _lines(name: str) -> list[str]:
-    text = resources.files("readouts.extract").joinpath("data", name).read_text(encoding="utf-8")
+def _lines(lang: str, name: str) -> list[str]:
+    text = data_file(lang, name).read_text(encoding="utf-8")
     return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
-def _tsv(name: str) -> dict[str, str]:
-    rows = dict(ln.split("\t")[:2] for ln in _lines(name))  # type: ignore[misc]
+def _tsv(lang: str, name: str) -> dict[str, str]:
+    rows = dict(ln.split("\t")[:2] for ln in _lines(lang, name))  # type: ignore[misc]
     # releases write "People’s Republic" with a typographic apostrophe as often as with a straight one
     return rows | {k.replace("'", "’"): v for k, v in rows.items() if "'" in k}
 
 
-def _yaml(name: str) -> object:
-    return yaml.safe_load(resources.files("readouts.extract").joinpath("data", name).read_text(encoding="utf-8"))
+def _yaml(lang: str, name: str) -> Any:
+    return yaml.safe_load(data_file(lang, name).read_text(encoding="utf-8"))
 
 
 def _agencies(rows: list[dict]) -> dict[str, Agency]:
@@ -130,25 +146,32 @@ def _agencies(rows: list[dict]) -> dict[str, Agency]:
     return out
 
 
-def abbreviations() -> list[str]:
-    """Abbreviations the tokenizer must keep whole (data/abbreviations.txt)."""
-    return _lines("abbreviations.txt")
+def abbreviations(lang: str = "en") -> list[str]:
+    """Abbreviations the tokenizer must keep whole (data/<lang>/abbreviations.txt)."""
+    return _lines(lang, "abbreviations.txt")
 
 
-@lru_cache(maxsize=1)
-def load() -> Gazetteer:
-    titles = _yaml("titles.yaml")
+def lexicon(doc: Doc) -> Words:
+    """The word lists of the document's language."""
+    return load(doc.lang_).words
+
+
+@lru_cache(maxsize=4)
+def load(lang: str = "en") -> Gazetteer:
+    titles = _yaml(lang, "titles.yaml")
     assert isinstance(titles, dict)
     heads = frozenset(h.lower() for h in titles["heads"])
     modifiers = frozenset(m.lower() for m in titles["modifiers"])
-    agencies = _yaml("agencies.yaml")
+    agencies = _yaml(lang, "agencies.yaml")
     assert isinstance(agencies, list)
     return Gazetteer(
-        countries=_tsv("countries.tsv"),
-        demonyms=_tsv("demonyms.tsv"),
-        honorifics=frozenset(_lines("honorifics.txt")),
-        first_names=frozenset(_lines("first_names.txt")),
-        not_name_words=frozenset(_lines("not_name_words.txt")),
+        lang=lang,
+        words=Words(_yaml(lang, "words.yaml")),
+        countries=_tsv(lang, "countries.tsv"),
+        demonyms=_tsv(lang, "demonyms.tsv"),
+        honorifics=frozenset(_lines(lang, "honorifics.txt")),
+        first_names=frozenset(_lines(lang, "first_names.txt")),
+        not_name_words=frozenset(_lines(lang, "not_name_words.txt")),
         title_heads=heads,
         title_words=frozenset(w for h in heads for w in h.replace("-", " ").split()),
         title_modifiers=modifiers,
@@ -157,10 +180,10 @@ def load() -> Gazetteer:
         ranks=frozenset(t.lower() for t in titles.get("ranks") or ()),
         never_held_by={k: frozenset(t.lower() for t in v) for k, v in (titles.get("never_held_by") or {}).items()},
         agencies=_agencies(agencies),
-        cities=_tsv("cities.tsv"),
-        officials=_tsv("officials.tsv"),
-        not_bodies=frozenset(_lines("not_bodies.txt")),
-        not_persons=frozenset(_lines("not_persons.txt")),
+        cities=_tsv(lang, "cities.tsv"),
+        officials=_tsv(lang, "officials.tsv"),
+        not_bodies=frozenset(_lines(lang, "not_bodies.txt")),
+        not_persons=frozenset(_lines(lang, "not_persons.txt")),
         leader_titles=frozenset(t.lower() for t in titles.get("leader_titles") or ()),
         international_titles=frozenset(t.lower() for t in titles.get("international_titles") or ()),
     )

@@ -9,13 +9,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from readouts.extract.gazetteer import ORG_HEADS, Gazetteer
-
-NAME_PARTICLES = frozenset({"de", "la", "del", "de la", "van", "von", "der", "den", "bin", "bint", "ibn", "al",
-                            "el", "da", "das", "dos", "du", "le", "y", "di", "ben"})
-NAME_SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
-CONNECTORS = frozenset({"of", "for", "to", "the", "and", "on", "in", "at"})
-NOT_NAME_WORDS = frozenset(["the", "a", "an", "and", "or", "of", "for", "to", "in", "on", "at", "with", "by", "from", "as", "this", "that", "these", "those", "his", "her", "their", "its", "our", "we", "he", "she", "they", "it", "i", "you", "today", "yesterday", "tomorrow", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "government", "administration", "state", "states", "republic", "kingdom", "people", "readout", "statement", "joint", "fact", "sheet", "covid-19", "covid", "members", "member", "press", "release", "via"])
+from readouts.extract.gazetteer import Gazetteer
 
 
 @dataclass
@@ -79,7 +73,7 @@ class Marks:
         if self.title[tok.i] or self.honorific[tok.i] or tok.i in self.place_at or tok.i in self.city_at:
             return False
         low = tok.lower_
-        return (low not in NOT_NAME_WORDS and low not in self.gaz.title_words and low not in ORG_HEADS
+        return (low not in self.gaz.words.not_name_words and low not in self.gaz.title_words and low not in self.gaz.words.org_heads
                 and low not in self.gaz.title_modifiers and low not in self.gaz.not_name_words)
 
     def family_name_first(self, tok: Token) -> bool:

@@ -10,27 +10,11 @@ from functools import cache
 
 from spacy.tokens import Doc, Span
 
-from readouts.extract.gazetteer import ORG_HEADS, SUB_UNIT_HEADS, Agency
+from readouts.extract.gazetteer import Agency, lexicon
 from readouts.extract.marks import Marks
 
 ORG_LABELS = frozenset({"ORG"})
 OTHER_LABELS = frozenset({"FAC", "LAW", "WORK_OF_ART", "GPE", "EVENT", "PRODUCT"})
-DETERMINERS = frozenset({"the", "a", "an", "its", "their", "our", "his", "her", "this", "that", "these", "those"})
-NOT_BODY_WORDS = frozenset({"delegation", "delegations", "summit", "partnership", "dialogue", "agreement",
-                            "initiative", "framework", "strategy", "plan", "act", "conference", "games",
-                            "inauguration", "covid-19", "covid", "memorandum", "declaration", "briefing", "independence",
-                            "anniversary", "day", "month", "week", "supplemental", "bill", "proclamation"})
-GOVERNMENT_WORDS = frozenset({"government", "administration", "governments", "administrations"})
-KIND_BY_HEAD = {
-    "department": "ministry", "ministry": "ministry", "secretariat": "ministry", "embassy": "embassy",
-    "consulate": "embassy", "section": "embassy", "mission": "embassy", "council": "council",
-    "parliament": "legislature", "assembly": "legislature", "congress": "legislature", "senate": "legislature",
-    "house": "legislature", "committee": "legislature", "institute": "think_tank", "center": "think_tank",
-    "centre": "think_tank", "foundation": "ngo", "society": "ngo", "association": "ngo", "party": "party",
-    "university": "other", "bank": "other", "union": "international", "organization": "international",
-    "agency": "agency", "administration": "agency", "bureau": "agency", "office": "agency", "service": "agency",
-    "commission": "agency", "authority": "agency", "command": "agency", "force": "agency", "corporation": "company",
-}
 
 
 @dataclass
@@ -97,7 +81,7 @@ def other_orgs(doc: Doc, marks: Marks, table: OrgTable, generic: list[tuple[int,
             end = _object_goes_on(doc, marks, table, ent, person_tokens)
             _add_candidate(doc, marks, table, ent.start, end, person_tokens)
     for tok in doc:
-        if tok.is_title and tok.lower_ in ORG_HEADS and tok.i not in table.at and tok.i not in person_tokens:
+        if tok.is_title and tok.lower_ in lexicon(doc).org_heads and tok.i not in table.at and tok.i not in person_tokens:
             s, e = _grow_body(doc, marks, tok.i)
             if e - s >= 2:
                 _add_candidate(doc, marks, table, s, e, person_tokens)
@@ -136,7 +120,7 @@ def _merge_contained(table: OrgTable) -> None:
 
 
 def _has_head(span: Span) -> bool:
-    return any(t.lower_ in ORG_HEADS and t.is_title for t in span)
+    return any(t.lower_ in lexicon(span.doc).org_heads and t.is_title for t in span)
 
 
 def _grow_body(doc: Doc, marks: Marks, head: int) -> tuple[int, int]:
@@ -166,7 +150,7 @@ def _grow_body(doc: Doc, marks: Marks, head: int) -> tuple[int, int]:
 
 
 def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
-    while s < e and (doc[s].lower_ in DETERMINERS or doc[s].is_punct):
+    while s < e and (doc[s].lower_ in lexicon(doc).determiners or doc[s].is_punct):
         s += 1
     for i in range(s, e):
         if doc[i].text == "(" or "\n" in doc[i].text or i > s and "\n" in doc[i - 1].whitespace_:
@@ -206,12 +190,12 @@ def _acceptable(doc: Doc, marks: Marks, span: Span) -> bool:
         return False
     if span.text.lower() in marks.gaz.not_bodies:
         return False  # "White House", "Indo-Pacific": a building, a region
-    if any(t.lower_ in NOT_BODY_WORDS or marks.honorific[t.i] for t in span):
+    if any(t.lower_ in lexicon(doc).not_body_words or marks.honorific[t.i] for t in span):
         return False  # events, relationships and documents are not bodies
     if any("-" in t.text and any(marks.gaz.country_of(p) for p in t.text.split("-")) for t in span) or any(
             t.text == "-" and (t.i - 1) in marks.place_at and t.i not in marks.place_at for t in span):
         return False  # "U.S.-Philippine Alliance": a relationship
-    if any(t.lower_ in GOVERNMENT_WORDS for t in span):
+    if any(t.lower_ in lexicon(doc).government_words for t in span):
         return False  # "the Government of Mexico", "the Biden-Harris Administration" are states
     if all(t.i in marks.place_at or t.lower_ in ("the", "of", "republic", "kingdom") for t in span):
         return False
@@ -224,12 +208,12 @@ def _acceptable(doc: Doc, marks: Marks, span: Span) -> bool:
     if len(words) >= 2 and not has_head:
         return False  # "Build Back Better World", "Call to Action": programmes and slogans
     in_title = _inside_title(doc, marks, span.start)
-    if in_title and any(t.lower_ in SUB_UNIT_HEADS for t in span):
+    if in_title and any(t.lower_ in lexicon(doc).sub_unit_heads for t in span):
         return False  # "head of the North America Unit": part of the title
     if not has_head and not acronym and in_title:
         return False  # "Director for Regional Protection"
     # "Special Assistant to the President for Economic Agency Personnel": a title, not a body
-    return not (in_title and span[-1].lower_ not in ORG_HEADS and not any(t.lower_ in ("of", "for", "on") for t in span))
+    return not (in_title and span[-1].lower_ not in lexicon(doc).org_heads and not any(t.lower_ in ("of", "for", "on") for t in span))
 
 
 def _inside_title(doc: Doc, marks: Marks, start: int) -> bool:
@@ -257,8 +241,9 @@ def _country(marks: Marks, span: Span) -> str | None:
 
 
 def _kind(span: Span) -> str:
-    heads = [t.lower_ for t in span if t.lower_ in KIND_BY_HEAD]
-    return KIND_BY_HEAD[heads[-1]] if heads else "other"
+    kind_by_head = lexicon(span.doc).kind_by_head
+    heads = [t.lower_ for t in span if t.lower_ in kind_by_head]
+    return kind_by_head[heads[-1]] if heads else "other"
 
 
 def _link_acronyms(doc: Doc, table: OrgTable) -> None:

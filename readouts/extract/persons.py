@@ -14,19 +14,13 @@ from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
-from readouts.extract.gazetteer import ORG_HEADS
-from readouts.extract.marks import NAME_PARTICLES, NAME_SUFFIXES, Marks
+from readouts.extract.gazetteer import lexicon
+from readouts.extract.marks import Marks
 
 MAX_NAME_TOKENS = 8
 # Places named after people: the name before them is the place's, not a participant's.
-VENUE_HEADS = frozenset({"room", "ballroom", "auditorium", "pavilion", "palace", "hall", "building", "airport",
-                         "memorial", "museum", "park", "square", "bridge", "street", "avenue", "highway",
-                         "elementary", "library", "stadium", "arena", "hotel"})
 # Kinship nouns name the person right after them ("her husband Kambiz Foroohar", "her husband, Syarhey"),
 # a slot spaCy often fills with a facility or a place.
-KIN_WORDS = frozenset({"husband", "wife", "son", "daughter", "brother", "sister", "mother", "father", "widow",
-                       "widower", "spouse", "nephew", "niece", "grandson", "granddaughter", "cousin", "uncle", "aunt"})
-APPOSITION_STARTS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
 
 
 @dataclass
@@ -115,7 +109,7 @@ def _candidates(doc: Doc, marks: Marks) -> list[tuple[int, int]]:
         if ent.label_ == "PERSON":
             out.append((ent.start, ent.end))
         elif len(ent) >= 2 and ent.label_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"):
-            first = next((t for t in ent if t.lower_ not in APPOSITION_STARTS and not marks.honorific[t.i]), None)
+            first = next((t for t in ent if t.lower_ not in lexicon(doc).apposition_starts and not marks.honorific[t.i]), None)
             if first is not None and first.text in marks.gaz.first_names:
                 out.append((first.i, ent.end))
     n = len(doc)
@@ -128,7 +122,7 @@ def _candidates(doc: Doc, marks: Marks) -> list[tuple[int, int]]:
             out.append((k, e))
         if doc[i].text in marks.gaz.first_names and marks.name_like(doc[i]) and marks.name_like(doc[i + 1]):
             out.append((i, i + 2))  # "... for the Western Hemisphere Juan Gonzalez": spaCy may miss it
-        if marks.title[i] and doc[i + 1].lower_ in TAIL_LINKS:
+        if marks.title[i] and doc[i + 1].lower_ in lexicon(doc).tail_links:
             run = _tail_run(doc, marks, i + 1, titled)
             if run is not None:
                 out.append(run)
@@ -158,10 +152,10 @@ def _tail_run(doc: Doc, marks: Marks, i: int, titled: set[str]) -> tuple[int, in
     titled: words the document puts right after a title ("Assistant Secretary Phee")."""
     n = len(doc)
     e = i
-    while e < n and e - i < 12 and (doc[e].is_title or doc[e].lower_ in TAIL_LINKS) \
+    while e < n and e - i < 12 and (doc[e].is_title or doc[e].lower_ in lexicon(doc).tail_links) \
             and "\n" not in doc[e - 1].whitespace_:
         e += 1
-    if any(t.lower_ in ORG_HEADS for t in doc[i:e]):
+    if any(t.lower_ in lexicon(doc).org_heads for t in doc[i:e]):
         return None  # "CEO of the National Coalition on Black Civic Participation": a body, no name
     s = e
     while s > i and marks.name_like(doc[s - 1]):
@@ -191,7 +185,7 @@ def _title_precedes(doc: Doc, marks: Marks, i: int) -> bool:
 
 
 def _title_follows(doc: Doc, marks: Marks, i: int) -> bool:
-    if i < len(doc) and doc[i].lower_ in APPOSITION_STARTS:
+    if i < len(doc) and doc[i].lower_ in lexicon(doc).apposition_starts:
         i += 1
     j, words = i, 0
     while j < len(doc) and words < 3:
@@ -212,7 +206,7 @@ def _repair(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
         s += 1
     if e - s >= 2 and doc[s].is_sent_start and doc[s].is_stop and doc[s].ent_type_ != "PERSON":
         s += 1  # "Even Dmitry Medvedev, the deputy chairman": a capitalised adverb opens the sentence
-    while e > s and not (marks.name_like(doc[e - 1]) or doc[e - 1].text in NAME_SUFFIXES):
+    while e > s and not (marks.name_like(doc[e - 1]) or doc[e - 1].text in lexicon(doc).name_suffixes):
         e -= 1
     if e <= s:
         return None
@@ -221,28 +215,27 @@ def _repair(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
     s = _after_title_tail(doc, marks, s, e)
     if e - s > MAX_NAME_TOKENS or len(doc[e - 1].text) == 2 and doc[e - 1].text.endswith("."):
         return None  # too long, or "The John D. and Catherine T. MacArthur Foundation"
-    if e < len(doc) and (doc[e].lower_ in ORG_HEADS or doc[e].lower_ in VENUE_HEADS) and doc[e].is_title:
+    if e < len(doc) and (doc[e].lower_ in lexicon(doc).org_heads or doc[e].lower_ in lexicon(doc).venue_heads) and doc[e].is_title:
         return None  # "Biden-Harris Administration", "Carter Center", "Thomas Jefferson Room"
     if _venue_follows(doc, e) or doc[s:e].text.lower() in marks.gaz.not_persons:
         return None  # "James S. Brady Press Briefing Room"; "a Pell Grant"
     if e - s == 1 and e < len(doc) and marks.title[e] and "\n" not in doc[s].whitespace_:
         return None  # "Chief Financial Officer": one word between two title words is part of the title
-    if any(not (marks.name_like(t) or t.text in NAME_SUFFIXES or t.text in ("-", ",")
-                or t.lower_ in NAME_PARTICLES or doc[t.i - 1].text == "-" and _syllable(t)) for t in doc[s:e]):
+    if any(not (marks.name_like(t) or t.text in lexicon(doc).name_suffixes or t.text in ("-", ",")
+                or t.lower_ in lexicon(doc).name_particles or doc[t.i - 1].text == "-" and _syllable(t)) for t in doc[s:e]):
         return None
     return s, e
 
 
-TAIL_LINKS = frozenset({"for", "of", "to", "on", "the"})
 VENUE_REACH = 3  # capitalised words between a name and the venue word it names ("Brady Press Briefing Room")
 
 
 def _venue_follows(doc: Doc, e: int) -> bool:
     k = e
-    while k < len(doc) and k - e < VENUE_REACH and doc[k].is_title and doc[k].lower_ not in VENUE_HEADS \
+    while k < len(doc) and k - e < VENUE_REACH and doc[k].is_title and doc[k].lower_ not in lexicon(doc).venue_heads \
             and "\n" not in doc[k - 1].whitespace_:
         k += 1
-    return k > e and k < len(doc) and doc[k].is_title and doc[k].lower_ in VENUE_HEADS \
+    return k > e and k < len(doc) and doc[k].is_title and doc[k].lower_ in lexicon(doc).venue_heads \
         and "\n" not in doc[k - 1].whitespace_
 
 
@@ -261,9 +254,9 @@ def _after_title_tail(doc: Doc, marks: Marks, s: int, e: int) -> int:
         if not initial and (doc[k].text in marks.gaz.first_names or doc[k].ent_iob_ == "B"
                             and doc[k].ent_type_ == "PERSON"):
             return k
-    if doc[s].ent_type_ == "PERSON" or doc[e - 1].text in NAME_SUFFIXES:
+    if doc[s].ent_type_ == "PERSON" or doc[e - 1].text in lexicon(doc).name_suffixes:
         return s
-    particle = next((k for k in range(s + 2, e - 1) if doc[k].is_lower and doc[k].lower_ in NAME_PARTICLES), None)
+    particle = next((k for k in range(s + 2, e - 1) if doc[k].is_lower and doc[k].lower_ in lexicon(doc).name_particles), None)
     if particle is not None:
         return particle - 1  # "Minister of Energy Abdulaziz bin Salman Al Saud": the given name precedes "bin"
     return e - 2 if e - s >= 3 and not any(len(t.text) == 2 and t.text.endswith(".") for t in doc[s:e]) else s
@@ -277,7 +270,7 @@ def _title_before_link(doc: Doc, marks: Marks, j: int) -> bool:
     linked = False
     while j > stop and not marks.title[j]:
         t = doc[j]
-        if t.lower_ in TAIL_LINKS and t.lower_ != "the":
+        if t.lower_ in lexicon(doc).tail_links and t.lower_ != "the":
             linked = True
         elif not (t.is_title or t.lower_ in ("the", "and", ",")) or j in marks.place_at and t.is_sent_start:
             return False
@@ -293,7 +286,7 @@ def _grow_left(doc: Doc, marks: Marks, s: int) -> int:
             s -= 2
         elif marks.name_like(prev) and "\n" not in prev.whitespace_ and not prev.is_sent_start:
             s -= 1
-        elif prev.is_lower and prev.lower_ in NAME_PARTICLES and s >= 2 and marks.name_like(doc[s - 2]) \
+        elif prev.is_lower and prev.lower_ in lexicon(doc).name_particles and s >= 2 and marks.name_like(doc[s - 2]) \
                 and "\n" not in doc[s - 2].whitespace_:
             s -= 2  # spaCy's "bin Salman Al Saud" after "Abdulaziz"
         else:
@@ -313,12 +306,12 @@ def _grow_right(doc: Doc, marks: Marks, e: int) -> int:
             e += 2
         elif marks.name_like(t):
             e += 1
-        elif t.text in NAME_SUFFIXES:
+        elif t.text in lexicon(doc).name_suffixes:
             return e + 1
-        elif t.text == "," and nxt is not None and nxt.text in NAME_SUFFIXES:
+        elif t.text == "," and nxt is not None and nxt.text in lexicon(doc).name_suffixes:
             return e + 2
-        elif t.lower_ in NAME_PARTICLES and t.is_lower and nxt is not None and (
-                marks.name_like(nxt) or nxt.lower_ in NAME_PARTICLES and e + 2 < n and doc[e + 2].text[:1].isupper()):
+        elif t.lower_ in lexicon(doc).name_particles and t.is_lower and nxt is not None and (
+                marks.name_like(nxt) or nxt.lower_ in lexicon(doc).name_particles and e + 2 < n and doc[e + 2].text[:1].isupper()):
             e += 2 if marks.name_like(nxt) else 3
         else:
             break
@@ -328,10 +321,9 @@ def _grow_right(doc: Doc, marks: Marks, e: int) -> int:
 def _syllable(tok: Token) -> bool:
     """The lower-case half of a Korean given name ("Cho Hyun-dong", "Moon Jae-in"), not a suffix
     like "-led" or "-based"."""
-    return tok.is_lower and tok.is_alpha and len(tok.text) <= 4 and tok.lower_ not in NOT_SYLLABLES
+    return tok.is_lower and tok.is_alpha and len(tok.text) <= 4 and tok.lower_ not in lexicon(tok.doc).not_syllables
 
 
-NOT_SYLLABLES = frozenset({"led", "run", "era", "born", "like", "type", "wide", "held", "made", "free", "size"})
 
 
 def _titled(doc: Doc, marks: Marks, s: int) -> bool:
@@ -342,7 +334,7 @@ def _titled(doc: Doc, marks: Marks, s: int) -> bool:
 
 def _after_kin(doc: Doc, i: int) -> int | None:
     """Where a name would start after the kinship noun at i ("husband Kambiz", "husband, Syarhey")."""
-    if doc[i].lower_ not in KIN_WORDS or not doc[i].is_lower or i + 1 >= len(doc):
+    if doc[i].lower_ not in lexicon(doc).kin_words or not doc[i].is_lower or i + 1 >= len(doc):
         return None
     k = i + 2 if doc[i + 1].text == "," else i + 1
     return k if k < len(doc) else None

@@ -12,15 +12,14 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from readouts.extract.marks import CONNECTORS, Marks
+from readouts.extract.gazetteer import lexicon
+from readouts.extract.marks import Marks
 from readouts.extract.organizations import OrgTable
-from readouts.extract.persons import APPOSITION_STARTS, Mention
+from readouts.extract.persons import Mention
 
 MAX_TITLE_TOKENS = 22
 STOP_POS = frozenset({"VERB", "AUX", "PRON", "SCONJ", "ADV", "NUM", "INTJ", "SYM"})
 BREAKS = frozenset({";", ":", "(", ")", "\n", "—", "–", '"', "“", "”"})
-ORG_LINKS = frozenset({"of", "for", "in", "at", "with", "from"})
-LOOSE_OK = frozenset({"a.i.", "a.i", "ad", "interim", "d", "d’", "d'"})
 
 
 @dataclass
@@ -114,7 +113,7 @@ def _allowed(doc: Doc, marks: Marks, i: int, person_at: dict[int, int], loose: b
     t = doc[i]
     if i in person_at or t.text in BREAKS or "\n" in t.text:
         return False
-    if t.lower_ in LOOSE_OK or t.text == "." and i > 0 and doc[i - 1].lower_ == "a.i":
+    if t.lower_ in lexicon(doc).loose_ok or t.text == "." and i > 0 and doc[i - 1].lower_ == "a.i":
         return True
     if loose and t.is_lower and t.pos_ in ("NOUN", "ADJ"):
         return True
@@ -122,7 +121,7 @@ def _allowed(doc: Doc, marks: Marks, i: int, person_at: dict[int, int], loose: b
         return True
     if t.is_punct:
         return t.text in ("-", "’s", "'s", "’")
-    if t.lower_ in CONNECTORS or t.lower_ in ("’s", "'s"):
+    if t.lower_ in lexicon(doc).connectors or t.lower_ in ("’s", "'s"):
         return True
     if t.lower_ == "with" and 0 < i < len(doc) - 1:  # "Secretary for Relations with States", not "in Washington with"
         return doc[i - 1].is_title and doc[i + 1].is_title and (i - 1) not in marks.place_at \
@@ -225,8 +224,8 @@ def _apposed_before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int
     if depth != 0 or s == e:
         return None
     lead = doc[s - 1] if s > 0 else None
-    opened = lead is None or lead.lower_ in APPOSITION_STARTS or lead.text in (";", ":", "\n", ",") \
-        or lead.lower_ in ("and", "with", "by") and doc[s].lower_ in APPOSITION_STARTS \
+    opened = lead is None or lead.lower_ in lexicon(doc).apposition_starts or lead.text in (";", ":", "\n", ",") \
+        or lead.lower_ in ("and", "with", "by") and doc[s].lower_ in lexicon(doc).apposition_starts \
         or lead.is_sent_end or doc[s].is_sent_start
     if not opened:
         return None
@@ -235,7 +234,7 @@ def _apposed_before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int
 
 def _opens(doc: Doc, i: int) -> bool:
     """A determiner that opens a noun phrase, not one inside a title ("Ambassador to the United States")."""
-    return doc[i].lower_ in APPOSITION_STARTS and not (i > 0 and doc[i - 1].lower_ in CONNECTORS)
+    return doc[i].lower_ in lexicon(doc).apposition_starts and not (i > 0 and doc[i - 1].lower_ in lexicon(doc).connectors)
 
 
 def _after(doc: Doc, marks: Marks, orgs: OrgTable, end: int, person_at: dict[int, int]) -> tuple[int, int] | None:
@@ -243,7 +242,7 @@ def _after(doc: Doc, marks: Marks, orgs: OrgTable, end: int, person_at: dict[int
     if end >= n - 1 or doc[end].text != ",":
         return None
     s = end + 1
-    if doc[s].lower_ in APPOSITION_STARTS:
+    if doc[s].lower_ in lexicon(doc).apposition_starts:
         s += 1
     after_place = marks.place_at[s].end if s in marks.place_at else s  # "…, Republic of Cyprus Foreign Minister"
     if s >= n or not (marks.title[s] or doc[s].lower_ in marks.gaz.title_modifiers
@@ -285,7 +284,6 @@ def _after(doc: Doc, marks: Marks, orgs: OrgTable, end: int, person_at: dict[int
     return _tidy(doc, marks, s, e)
 
 
-SUB_UNIT_WORDS = frozenset({"division", "bureau", "office", "unit", "section", "branch", "desk", "directorate"})
 
 
 def _sub_unit(doc: Doc, i: int) -> int | None:
@@ -293,7 +291,7 @@ def _sub_unit(doc: Doc, i: int) -> int | None:
     for j in range(i, min(len(doc) - 1, i + 8)):
         t = doc[j]
         if t.text == ",":
-            return j if j > i and doc[j - 1].lower_ in SUB_UNIT_WORDS else None
+            return j if j > i and doc[j - 1].lower_ in lexicon(doc).sub_unit_words else None
         if not (t.is_title or t.lower_ in ("and", "of", "the", "for", "&")):
             return None
     return None
@@ -304,9 +302,9 @@ def _title_soon(marks: Marks, s: int) -> bool:
 
 
 def _tidy(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
-    while s < e and (doc[s].lower_ in CONNECTORS or doc[s].lower_ in APPOSITION_STARTS or doc[s].is_punct):
+    while s < e and (doc[s].lower_ in lexicon(doc).connectors or doc[s].lower_ in lexicon(doc).apposition_starts or doc[s].is_punct):
         s += 1
-    while e > s and (doc[e - 1].lower_ in CONNECTORS or doc[e - 1].text in (",", "-", "’", "’s", "'s")):
+    while e > s and (doc[e - 1].lower_ in lexicon(doc).connectors or doc[e - 1].text in (",", "-", "’", "’s", "'s")):
         e -= 1
     if e <= s or not any(marks.title[i] for i in range(s, e)):
         return None
@@ -350,7 +348,7 @@ def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | No
             j = place.start  # "of the U.S. Department of Energy", the country said before the body's name
         if doc[j - 1].lower_ == "the":
             j -= 1
-        if doc[j - 1].lower_ in ORG_LINKS or doc[j - 1].text == ",":
+        if doc[j - 1].lower_ in lexicon(doc).org_links or doc[j - 1].text == ",":
             org = org or orgs.at[i]
             e = j - 1
             break
@@ -367,14 +365,13 @@ def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | No
         return None
     first, last = doc[min(s, stated_start)], doc[max(e, stated_end) - 1]
     evidence = [(first.idx, last.idx + len(last))]
-    if doc[s:e].text.lower() in HEADS_NEEDING_OBJECT and org is not None and e < stated_end:
+    if doc[s:e].text.lower() in lexicon(doc).heads_needing_object and org is not None and e < stated_end:
         e = stated_end  # "the head of the Foreign Ministry": "head" alone states no office
         while e > s and doc[e - 1].text in (",", ")") or doc[e - 1].text == "(":
             e -= 1
     return Found(_as_title(doc, s, e), org, country, evidence)
 
 
-HEADS_NEEDING_OBJECT = frozenset({"head", "chief"})
 
 
 def _as_title(doc: Doc, s: int, e: int) -> str:
@@ -382,7 +379,7 @@ def _as_title(doc: Doc, s: int, e: int) -> str:
     text = doc[s:e].text
     if not doc[s].is_lower:
         return text
-    return "".join((t.text if t.lower_ in CONNECTORS or not t.is_lower else t.text[:1].upper() + t.text[1:])
+    return "".join((t.text if t.lower_ in lexicon(doc).connectors or not t.is_lower else t.text[:1].upper() + t.text[1:])
                    + t.whitespace_
                    for t in doc[s:e]).strip()
 
@@ -406,8 +403,8 @@ def split_joined(doc: Doc, marks: Marks, found: Found) -> list[Found]:
 
 
 def _strip_ends(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int]:
-    while s < e and (doc[s].lower_ in CONNECTORS or doc[s].is_punct or marks.honorific[s]):
+    while s < e and (doc[s].lower_ in lexicon(doc).connectors or doc[s].is_punct or marks.honorific[s]):
         s += 1
-    while e > s and (doc[e - 1].lower_ in CONNECTORS or doc[e - 1].text in (",", "-", "’", "’s", "'s", "(")):
+    while e > s and (doc[e - 1].lower_ in lexicon(doc).connectors or doc[e - 1].text in (",", "-", "’", "’s", "'s", "(")):
         e -= 1
     return s, e

@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import os
+import re
 import stat
 import sys
 import zlib
@@ -29,6 +30,7 @@ class SourceDocument:
     title: str | None = None
     date: str | None = None
     url: str | None = None
+    language: str | None = None  # ISO 639-1, as the input states it; None: detected from the text
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Item:
 
 Reader = Callable[[str, bytes], Iterator[Item]]
 MAX_ID_CHARS = 200  # the store's external_id column
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # ISO 639-1 (or 639-3 for languages that have no two-letter code)
 READERS: dict[str, Reader] = {}
 
 
@@ -168,9 +171,14 @@ def _document_from_line(where: str, raw: bytes) -> SourceDocument:
     if doc_id is not None and len(str(doc_id)) > MAX_ID_CHARS:
         raise MalformedLine(f"{where}: 'id' is {len(str(doc_id)):,} characters long, over {MAX_ID_CHARS}")
     name = f"{where} ({doc_id})" if doc_id else where
+    language = _str(obj.get("language"))
+    if language is not None and not LANGUAGE_CODE.fullmatch(language.lower()):
+        raise MalformedLine(f"{where}: 'language' must be an ISO 639-1 code such as \"en\" or \"es\", "
+                            f"not {language[:40]!r}")
     return SourceDocument(name=name, text=text, id=str(doc_id) if doc_id is not None else None,
                           title=_str(obj.get("title")), date=_str(obj.get("date")),
-                          url=_str(obj.get("url") or obj.get("source")))
+                          url=_str(obj.get("url") or obj.get("source")),
+                          language=language.lower() if language else None)
 
 
 def _str(v: object) -> str | None:

@@ -44,7 +44,7 @@ def test_a_file_of_repeated_lines_with_no_full_stop_is_extracted():
 
 def readouts_extract(text: str):
     from readouts.extract import extract
-    return extract(text, date="2022-01-01")
+    return extract(text, date="2022-01-01", language="en")  # repeated lines read as Dutch ("met") to a detector
 
 
 def test_a_document_over_the_time_budget_is_reported_and_the_batch_goes_on(monkeypatch):
