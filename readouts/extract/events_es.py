@@ -1,10 +1,231 @@
-"""Events of Spanish documents (placeholder until the Spanish patterns land)."""
+"""Events of Spanish releases: sentences that state an engagement (Matcher patterns in data/es/events.yaml),
+their participants (the persons the entity stage found in the sentence, or the release's principal),
+date (stated, or the dateline's, or the release's own), place and status.
+
+Spanish releases are short and say one engagement a sentence or two ("El canciller X sostuvo una llamada
+telefónica con su homólogo Y"), so the sentence is the unit; mentions of one type whose persons overlap
+are one event.
+"""
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
-from readouts.model import Record
+import yaml
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+from readouts.extract import gazetteer
+from readouts.extract.events_lexicon import topic_patterns
+from readouts.extract.events_plover import code as plover_code
+from readouts.extract.languages import data_file
+from readouts.model import Event, Participants, Record
+
+TYPES_IN_ORDER = ("call", "signing", "visit", "meeting")  # a "reunión telefónica" is a call, not a meeting
+DATELINE_CHARS = 400
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    return dict(yaml.safe_load(data_file("es", "events.yaml").read_text(encoding="utf-8")))
+
+
+_MATCHERS: dict[int, Matcher] = {}
+
+
+def _matcher(vocab: Vocab) -> Matcher:
+    found = _MATCHERS.get(id(vocab))
+    if found is None:
+        found = _MATCHERS[id(vocab)] = Matcher(vocab)
+        for kind, patterns in _lexicon()["patterns"].items():
+            found.add(kind, patterns)
+    return found
+
+
+@dataclass
+class Mention:
+    type: str
+    sent: Span
+    persons: list[str]
+    countries: list[str]
+    status: str
+    date: str | None
+    place: str | None
+    place_country: str | None = None
+
+
+@dataclass
+class Draft:
+    type: str
+    status: str
+    persons: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    date: str | None = None
+    place: str | None = None
+    place_country: str | None = None
+    sents: list[Span] = field(default_factory=list)
 
 
 def fill(record: Record, doc: Doc) -> None:
+    lex = _lexicon()
+    dateline_date, dateline_place = _dateline(doc.text[:DATELINE_CHARS], lex)
+    base = record.document.date or dateline_date
+    person_at = _person_spans(record)
+    principal = _principal(record)
+    hits: dict[int, str] = {}
+    for match_id, s, _ in _matcher(doc.vocab)(doc):
+        kind = doc.vocab.strings[match_id]
+        sent = doc[s].sent.start
+        if sent not in hits or TYPES_IN_ORDER.index(kind) < TYPES_IN_ORDER.index(hits[sent]):
+            hits[sent] = kind
+    mentions: list[Mention] = []
+    for start, kind in sorted(hits.items()):
+        sent = doc[start].sent
+        persons = [p for p, spans in person_at.items() if any(sent.start_char <= a < sent.end_char for a, _ in spans)]
+        if not persons and principal is not None:
+            persons = [principal]  # "Durante la reunión, ambos ..." : the release's own principal
+        countries = [] if persons else _countries(doc, sent)
+        if not persons and not countries:
+            continue
+        status = "planned" if _planned(sent, lex) else "happened"
+        date = _date(sent.text, base, lex) or (dateline_date if status == "happened" else None) \
+            or (record.document.date if status == "happened" else None)
+        place, place_country = _place(doc, sent, kind, lex)
+        if place is None and kind != "call" and status == "happened":
+            place = dateline_place
+        mentions.append(Mention(kind, sent, persons, countries, status, date, place, place_country))
+    drafts = _merge(mentions)
+    record.events = [_event(n + 1, d, record) for n, d in enumerate(drafts)]
+
+
+def _person_spans(record: Record) -> dict[str, list[tuple[int, int]]]:
+    return {p.id: [(int(a), int(b)) for a, b in p.mentions] for p in record.persons}  # type: ignore[attr-defined]
+
+
+def _principal(record: Record) -> str | None:
+    """The first person the release names: the one its sentences with no named subject are about."""
+    first = min(((min(int(a) for a, _ in p.mentions), p.id) for p in record.persons if p.mentions),  # type: ignore[attr-defined]
+                default=None)
+    return first[1] if first else None
+
+
+def _countries(doc: Doc, sent: Span) -> list[str]:
+    gaz = gazetteer.load("es")
+    found: list[str] = []
+    for tok in sent:
+        code = gaz.countries.get(tok.text) or gaz.demonyms.get(tok.text)
+        if code and code not in found:
+            found.append(code)
+    return found
+
+
+def _planned(sent: Span, lex: dict[str, Any]) -> bool:
+    words = set(lex["planned_words"])
+    return any(t.lower_ in words or "Tense=Fut" in str(t.morph) for t in sent)
+
+
+def _date(text: str, base: str | None, lex: dict[str, Any]) -> str | None:
+    """ "12 de julio de 2021", "el 12 de julio", "hoy", "ayer", "el pasado martes", "este lunes"."""
+    months = lex["months"]
+    low = text.lower()
+    m = re.search(r"\b(\d{1,2})\s+de\s+(" + "|".join(months) + r")(?:\s+(?:de|del)\s+(\d{4}))?", low)
+    if m:
+        year = int(m.group(3)) if m.group(3) else (int(base[:4]) if base else None)
+        if year is None:
+            return None
+        try:
+            return dt.date(year, months[m.group(2)], int(m.group(1))).isoformat()
+        except ValueError:
+            return None
+    if base is None or len(base) < 10:
+        return None
+    try:
+        day = dt.date.fromisoformat(base[:10])
+    except ValueError:
+        return None
+    for word, offset in lex["relative_days"].items():
+        if re.search(rf"\b{word}\b", low):
+            return (day + dt.timedelta(days=offset)).isoformat()
+    for word, weekday in lex["weekdays"].items():
+        if re.search(rf"\b(?:el\s+pasado|pasado|este|el)\s+{word}\b", low):
+            back = (day.weekday() - weekday) % 7
+            return (day - dt.timedelta(days=back)).isoformat()
     return None
+
+
+def _dateline(head: str, lex: dict[str, Any]) -> tuple[str | None, str | None]:
+    """ "Asunción, 12 de marzo de 2021" at the top of a release: its date and place."""
+    months = "|".join(lex["months"])
+    m = re.search(rf"^[ \t]*([A-ZÁÉÍÓÚÑ][\wáéíóúñ. ]{{1,40}}?),\s+(\d{{1,2}})\s+de\s+({months})\s+de\s+(\d{{4}})",
+                  head, re.MULTILINE | re.IGNORECASE)
+    if not m:
+        return None, None
+    try:
+        day = dt.date(int(m.group(4)), lex["months"][m.group(3).lower()], int(m.group(2)))
+    except ValueError:
+        return None, m.group(1).strip()
+    return day.isoformat(), m.group(1).strip()
+
+
+def _place(doc: Doc, sent: Span, kind: str, lex: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The city, country or venue the sentence puts the event in ("en Asunción", "en el Palacio de San
+    Carlos"); a visit's destination ("visita oficial a Panamá")."""
+    gaz = gazetteer.load("es")
+    preps = set(lex["place_prepositions"]) | (set(lex["destination_prepositions"]) if kind == "visit" else set())
+    venues = set(lex["venue_heads"])
+    for i in range(sent.start, sent.end - 1):
+        if doc[i].lower_ not in preps:
+            continue
+        j = i + 1
+        if doc[j].lower_ in ("el", "la", "los", "las") and j + 1 < sent.end:
+            j += 1
+        k = j
+        while k < sent.end and (doc[k].is_title or doc[k].text[:1].isupper()
+                                or doc[k].lower_ in ("de", "del", "la", "las", "los") and k + 1 < sent.end
+                                and doc[k + 1].text[:1].isupper()):
+            k += 1
+        if k == j:
+            if doc[j].lower_ in venues:
+                continue
+            continue
+        name = doc[j:k].text
+        code = gaz.cities.get(name) or gaz.countries.get(name)
+        if code is not None:
+            return name, code
+        if doc[j].lower_ in venues:
+            return name, None
+    return None, None
+
+
+def _merge(mentions: list[Mention]) -> list[Draft]:
+    drafts: list[Draft] = []
+    for m in mentions:
+        same = next((d for d in drafts if d.type == m.type and d.status == m.status and (
+            set(d.persons) & set(m.persons) or set(d.countries) & set(m.countries))), None)
+        if same is None:
+            same = Draft(type=m.type, status=m.status)
+            drafts.append(same)
+        same.persons += [p for p in m.persons if p not in same.persons]
+        same.countries += [c for c in m.countries if c not in same.countries]
+        same.date = same.date or m.date
+        if same.place is None and m.place is not None:
+            same.place, same.place_country = m.place, m.place_country
+        same.sents.append(m.sent)
+    return drafts
+
+
+def _event(n: int, d: Draft, record: Record) -> Event:
+    topics: list[str] = []
+    for sent in d.sents:
+        for label, rx in topic_patterns("es"):
+            if label not in topics and rx.search(sent.text):
+                topics.append(label)
+    ev = Event(id=f"e{n}", type=d.type, status=d.status, date=d.date, location=d.place,  # type: ignore[arg-type]
+               participants=Participants(persons=d.persons, countries=d.countries), topics=topics,
+               evidence=[(s.start_char, s.end_char) for s in d.sents])
+    ev.plover = plover_code(ev, record, place_country=d.place_country, multilateral=len(d.persons) > 2)
+    return ev
