@@ -79,9 +79,9 @@ def fill(record: Record, doc: Doc) -> None:
     hits: dict[int, str] = {}
     for match_id, s, _ in _matcher(doc.vocab)(doc):
         kind = doc.vocab.strings[match_id]
-        sent = doc[s].sent.start
-        if sent not in hits or TYPES_IN_ORDER.index(kind) < TYPES_IN_ORDER.index(hits[sent]):
-            hits[sent] = kind
+        first = doc[s].sent.start
+        if first not in hits or TYPES_IN_ORDER.index(kind) < TYPES_IN_ORDER.index(hits[first]):
+            hits[first] = kind
     mentions: list[Mention] = []
     for start, kind in sorted(hits.items()):
         sent = doc[start].sent
@@ -189,8 +189,6 @@ def _place(doc: Doc, sent: Span, kind: str, lex: dict[str, Any]) -> tuple[str | 
                                 and doc[k + 1].text[:1].isupper()):
             k += 1
         if k == j:
-            if doc[j].lower_ in venues:
-                continue
             continue
         name = doc[j:k].text
         code = gaz.cities.get(name) or gaz.countries.get(name)
