@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from spacy.tokens import Doc, Span
 
@@ -86,6 +87,8 @@ def home_country(doc: Doc, marks: Marks, source: str | None, clusters: Sequence[
     principal = _principal(doc, marks, clusters)
     if principal is not None:
         return principal
+    if (host := _government_host_country(marks.gaz, source)) is not None:
+        return host
     opening = head.lower()
     if any(re.search(rf"\b{re.escape(t)}\b", opening) for t in marks.gaz.home_titles
            if " of state" in t or t == "spokesperson"):
@@ -94,6 +97,17 @@ def home_country(doc: Doc, marks: Marks, source: str | None, clusters: Sequence[
     if not counts:
         counts = Counter(p.country for p in marks.places)
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _government_host_country(gaz: gazetteer.Gazetteer, source: str | None) -> str | None:
+    """The country whose government's host the release comes from ("embamex.sre.gob.mx": MEX,
+    "www.mofa.go.jp": JPN, "www.gov.uk": GBR), or None for any other address."""
+    if not source or "://" not in source:
+        return None
+    labels = (urlsplit(source).hostname or "").split(".")
+    if len(labels) >= 2 and labels[-2] in gaz.government_host_labels:
+        return gaz.cctld.get(labels[-1])
+    return None
 
 
 OPENING_CHARS = 300  # the title line and the first sentence or so: where a release names its own principal
@@ -107,15 +121,15 @@ def _principal(doc: Doc, marks: Marks, clusters: Sequence[Cluster]) -> str | Non
         return None
     c = firsts[0][1]
     first = min(c.mentions, key=lambda x: x.start)
-    if any(t.lower_ in ("with", "to", "from", "by") for t in doc[max(0, first.start - 4):first.start]):
+    if any(t.lower_ in lexicon(doc).fw("with", "to", "from", "by") for t in doc[max(0, first.start - 4):first.start]):
         return None  # "PM call with President Zelenskyy": the counterpart, not the release's own principal
     known = _known_official(marks.gaz, c)
     if known is None:
         return None
     # a country attached to them: "Turkish Foreign Minister X", "X of Türkiye", "X, Foreign Minister of ..."
     attached = [p for p in marks.places if first.start - 4 <= p.start < first.start
-                or first.end < len(doc) and doc[first.end].lower_ in ("of", ",") and first.end < p.start <= first.end + 6
-                and not any(t.lower_ in ("with", "to", "and", "from") for t in doc[first.end:p.start])]
+                or first.end < len(doc) and doc[first.end].lower_ in lexicon(doc).fw("of", ",") and first.end < p.start <= first.end + 6
+                and not any(t.lower_ in lexicon(doc).fw("with", "to", "and", "from") for t in doc[first.end:p.start])]
     return None if any(p.country != known for p in attached) else known
 
 
@@ -129,13 +143,13 @@ def _attached_elsewhere(doc: Doc, marks: Marks, p: Place) -> bool:
     if k < len(doc) and marks.title[k]:
         return True
     i = p.start - 1
-    if i >= 0 and doc[i].lower_ == "the":
+    if i >= 0 and doc[i].lower_ in lexicon(doc).fw("the"):
         i -= 1
-    if i >= 0 and doc[i].lower_ == "of" and i >= 1 and (marks.title[i - 1] or doc[i - 1].ent_type_ == "PERSON"
+    if i >= 0 and doc[i].lower_ in lexicon(doc).fw("of") and i >= 1 and (marks.title[i - 1] or doc[i - 1].ent_type_ == "PERSON"
                                                         or doc[i - 1].is_title and i >= 2 and marks.title[i - 2]):
         return True
     window = {t.lemma_.lower() for t in doc[max(0, p.start - 8):p.start]}  # "Ambassador to Kenya" is no trip
-    return bool(window & lexicon(doc).travel_words) and doc[max(0, p.start - 1)].lower_ in ("to", ",", "and")
+    return bool(window & lexicon(doc).travel_words) and doc[max(0, p.start - 1)].lower_ in lexicon(doc).fw("to", ",", "and")
 
 
 
@@ -256,17 +270,17 @@ def _where(doc: Doc, marks: Marks, c: Cluster, home: str | None) -> str | None:
 def _setting(doc: Doc, marks: Marks, sent: Span) -> str | None:
     words = [t for t in sent if not t.is_space]
     for i, t in enumerate(words[:4]):
-        if t.lower_ == "in" and i + 1 < len(words):
+        if t.lower_ in lexicon(doc).fw("in") and i + 1 < len(words):
             place = marks.place_at.get(words[i + 1].i) or marks.city_at.get(words[i + 1].i)
             if place is not None:
                 return place.country
     for t in sent:
         city = marks.city_at.get(t.i)
-        if city is not None and t.i > 0 and doc[t.i - 1].lower_ in ("in", "to"):
+        if city is not None and t.i > 0 and doc[t.i - 1].lower_ in lexicon(doc).fw("in", "to"):
             return city.country
     for t in sent:
-        if t.lower_ in ("travel", "travels", "visit", "visits", "trip") and t.i + 2 < len(doc):
-            j = t.i + 1 if doc[t.i + 1].lower_ != "to" else t.i + 2
+        if t.lower_ in lexicon(doc).fw("travel", "travels", "visit", "visits", "trip") and t.i + 2 < len(doc):
+            j = t.i + 1 if doc[t.i + 1].lower_ not in lexicon(doc).fw("to") else t.i + 2
             place = marks.place_at.get(j) or marks.city_at.get(j)
             if place is not None and not place.demonym:
                 return place.country
@@ -315,7 +329,7 @@ def _inherit_in_lists(doc: Doc, clusters: list[Cluster], countries: list[str | N
             for t in reversed(doc[max(0, m.start - LIST_REACH):m.start]):
                 if t.text in (".", ";", ":"):
                     break
-                if t.lower_ == "including":
+                if t.lower_ in lexicon(doc).fw("including"):
                     by_sentence.setdefault(t.i, []).append((m.start, k))
                     break
                 if t.is_sent_start:
@@ -353,7 +367,7 @@ def _visit_destination(doc: Doc, marks: Marks, end: int) -> str | None:
     i = end
     while i < len(doc) and doc[i].text in ("’", "'", "’s", "'s"):
         i += 1
-    if i + 2 < len(doc) and doc[i].lower_ in ("visit", "trip", "travel") and doc[i + 1].lower_ == "to":
+    if i + 2 < len(doc) and doc[i].lower_ in lexicon(doc).fw("visit", "trip", "travel") and doc[i + 1].lower_ in lexicon(doc).fw("to"):
         place = marks.place_at.get(i + 2) or marks.place_at.get(i + 3)
         return place.country if place else None
     return None

@@ -38,8 +38,19 @@ class Words:
     frozensets; mappings (``kind_by_head``) are dicts."""
 
     def __init__(self, raw: dict[str, Any]) -> None:
+        self._function_words: dict[str, list[str]] = raw.pop("function_words", None) or {}
+        self._fw_cache: dict[tuple[str, ...], frozenset[str]] = {}
         for key, value in raw.items():
             setattr(self, key, dict(value) if isinstance(value, dict) else frozenset(value))
+
+    def fw(self, *english: str) -> frozenset[str]:
+        """This language's words for English function words ("of" -> "de", "del"): the rules are written
+        with the English ones. A word the language does not map (punctuation, "’s") stands for itself."""
+        found = self._fw_cache.get(english)
+        if found is None:
+            found = self._fw_cache[english] = frozenset(
+                w for e in english for w in self._function_words.get(e, [e]))
+        return found
 
     def __getattr__(self, name: str) -> Any:  # only reached for a list the language does not have
         raise AttributeError(f"words.yaml has no list {name!r}")
@@ -67,7 +78,9 @@ class Gazetteer:
     leader_titles: frozenset[str] = frozenset()
     international_titles: frozenset[str] = frozenset()  # lower case: offices of international bodies
     not_bodies: frozenset[str] = frozenset()
-    not_persons: frozenset[str] = frozenset()  # lower-cased phrases that are never a person ("pell grant")
+    not_persons: frozenset[str] = frozenset()
+    cctld: dict[str, str] = field(default_factory=dict)  # country-code domain -> ISO alpha-3
+    government_host_labels: frozenset[str] = frozenset()  # lower-cased phrases that are never a person ("pell grant")
     matchers: dict[int, Matchers] = field(default_factory=dict)
 
     def matchers_for(self, vocab: Vocab) -> Matchers:
@@ -184,6 +197,8 @@ def load(lang: str = "en") -> Gazetteer:
         officials=_tsv(lang, "officials.tsv"),
         not_bodies=frozenset(_lines(lang, "not_bodies.txt")),
         not_persons=frozenset(_lines(lang, "not_persons.txt")),
+        cctld=_tsv(lang, "cctld.tsv"),
+        government_host_labels=frozenset(_lines(lang, "government_host_labels.txt")),
         leader_titles=frozenset(t.lower() for t in titles.get("leader_titles") or ()),
         international_titles=frozenset(t.lower() for t in titles.get("international_titles") or ()),
     )

@@ -93,7 +93,7 @@ def other_orgs(doc: Doc, marks: Marks, table: OrgTable, generic: list[tuple[int,
 def _object_goes_on(doc: Doc, marks: Marks, table: OrgTable, ent: Span, person_tokens: set[int]) -> int:
     """ "the Bureau of East Asian | and Pacific Affairs": spaCy may end a body inside its "of" object."""
     e = ent.end
-    if not any(t.lower_ in ("of", "for") for t in ent) or e + 1 >= len(doc) or doc[e].lower_ != "and":
+    if not any(t.lower_ in lexicon(doc).fw("of", "for") for t in ent) or e + 1 >= len(doc) or doc[e].lower_ not in lexicon(doc).fw("and"):
         return e
     k = e + 1
     while k < len(doc) and k - e <= 4 and doc[k].is_title and k not in person_tokens and k not in table.at \
@@ -139,8 +139,8 @@ def _grow_body(doc: Doc, marks: Marks, head: int) -> tuple[int, int]:
             e += 1
         elif t.text == "-" and not t.whitespace_ and not doc[e - 1].whitespace_ and nxt is not None and nxt.is_title:
             e += 2
-        elif t.lower_ in ("of", "for", "on", "and") and nxt is not None and (nxt.is_title or nxt.lower_ == "the"):
-            e += 2 if nxt.lower_ != "the" else 3
+        elif t.lower_ in lexicon(doc).fw("of", "for", "on", "and") and nxt is not None and (nxt.is_title or nxt.lower_ in lexicon(doc).fw("the")):
+            e += 2 if nxt.lower_ not in lexicon(doc).fw("the") else 3
             if e > len(doc) or not doc[e - 1].is_title:
                 e = t.i
                 break
@@ -156,7 +156,7 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
         if doc[i].text == "(" or "\n" in doc[i].text or i > s and "\n" in doc[i - 1].whitespace_:
             e = i
             break
-    while e > s and (doc[e - 1].is_punct or doc[e - 1].lower_ in ("’s", "'s", "s", "of", "for", "and", "the", "on")):
+    while e > s and (doc[e - 1].is_punct or doc[e - 1].lower_ in lexicon(doc).fw("’s", "'s", "s", "of", "for", "and", "the", "on")):
         e -= 1
     return s, e
 
@@ -197,7 +197,7 @@ def _acceptable(doc: Doc, marks: Marks, span: Span) -> bool:
         return False  # "U.S.-Philippine Alliance": a relationship
     if any(t.lower_ in lexicon(doc).government_words for t in span):
         return False  # "the Government of Mexico", "the Biden-Harris Administration" are states
-    if all(t.i in marks.place_at or t.lower_ in ("the", "of", "republic", "kingdom") for t in span):
+    if all(t.i in marks.place_at or t.lower_ in lexicon(doc).fw("the", "of", "republic", "kingdom") for t in span):
         return False
     if marks.title[span[-1].i] or all(marks.title[t.i] or t.lower_ in marks.gaz.title_modifiers for t in words):
         return False  # "Advisor", "Senior Migration Advisor"
@@ -213,7 +213,7 @@ def _acceptable(doc: Doc, marks: Marks, span: Span) -> bool:
     if not has_head and not acronym and in_title:
         return False  # "Director for Regional Protection"
     # "Special Assistant to the President for Economic Agency Personnel": a title, not a body
-    return not (in_title and span[-1].lower_ not in lexicon(doc).org_heads and not any(t.lower_ in ("of", "for", "on") for t in span))
+    return not (in_title and span[-1].lower_ not in lexicon(doc).org_heads and not any(t.lower_ in lexicon(doc).fw("of", "for", "on") for t in span))
 
 
 def _inside_title(doc: Doc, marks: Marks, start: int) -> bool:
@@ -224,9 +224,9 @@ def _inside_title(doc: Doc, marks: Marks, start: int) -> bool:
         t = doc[i]
         if marks.title[i]:
             return linked
-        if t.lower_ in ("of", "for") or t.text == "," and i > 0 and marks.title[i - 1]:
+        if t.lower_ in lexicon(doc).fw("of", "for") or t.text == "," and i > 0 and marks.title[i - 1]:
             linked = True
-        elif not (t.is_title or t.lower_ in ("the", "and", ",")):
+        elif not (t.is_title or t.lower_ in lexicon(doc).fw("the", "and", ",")):
             return False
         i -= 1
     return False

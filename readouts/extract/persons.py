@@ -171,7 +171,7 @@ def _enumeration_goes_on(doc: Doc, e: int) -> bool:
     """ "for Democracy, Human Rights, and Labor": a list of topics, not an apposed name."""
     if e < len(doc) and doc[e].text == ",":
         e += 1
-    return e + 1 < len(doc) and doc[e].lower_ == "and" and doc[e + 1].is_title
+    return e + 1 < len(doc) and doc[e].lower_ in lexicon(doc).fw("and") and doc[e + 1].is_title
 
 
 def _title_precedes(doc: Doc, marks: Marks, i: int) -> bool:
@@ -270,9 +270,9 @@ def _title_before_link(doc: Doc, marks: Marks, j: int) -> bool:
     linked = False
     while j > stop and not marks.title[j]:
         t = doc[j]
-        if t.lower_ in lexicon(doc).tail_links and t.lower_ != "the":
+        if t.lower_ in lexicon(doc).tail_links and t.lower_ not in lexicon(doc).fw("the"):
             linked = True
-        elif not (t.is_title or t.lower_ in ("the", "and", ",")) or j in marks.place_at and t.is_sent_start:
+        elif not (t.is_title or t.lower_ in lexicon(doc).fw("the", "and", ",")) or j in marks.place_at and t.is_sent_start:
             return False
         j -= 1
     return linked and j > stop

@@ -75,7 +75,7 @@ def _offices(doc: Doc, marks: Marks, phrase: tuple[int, int]) -> list[tuple[int,
     National Nuclear Security Administration": an office that ends with its body, "and", another office."""
     s, e = phrase
     for k in range(s + 2, e - 1):
-        if doc[k].lower_ == "and" and (k - 1) in marks.org_tokens and marks.title[k + 1] \
+        if doc[k].lower_ in lexicon(doc).fw("and") and (k - 1) in marks.org_tokens and marks.title[k + 1] \
                 and any(marks.title[j] for j in range(s, k - 1)):
             return [(s, k), *_offices(doc, marks, (k + 1, e))]
     return [phrase]
@@ -85,9 +85,9 @@ def _body_after_name(doc: Doc, orgs: OrgTable, end: int, found: Found) -> None:
     """ "Acting Director Kari Johnstone of the Office to Monitor and Combat Trafficking in Persons",
     "Special Advisor Judd Devermont from the National Security Council": the title's body."""
     i = end
-    if i + 1 >= len(doc) or doc[i].lower_ not in ("of", "from"):
+    if i + 1 >= len(doc) or doc[i].lower_ not in lexicon(doc).fw("of", "from"):
         return
-    i += 2 if doc[i + 1].lower_ == "the" else 1
+    i += 2 if doc[i + 1].lower_ in lexicon(doc).fw("the") else 1
     span = orgs.span_at(i)
     if span is not None and span[0] == i:
         found.org = orgs.at[i]
@@ -98,9 +98,9 @@ def _body_after_name(doc: Doc, orgs: OrgTable, end: int, found: Found) -> None:
 def country_after(doc: Doc, marks: Marks, end: int) -> str | None:
     """ "President Emmanuel Macron of France": the post-modifier names the country."""
     i = end
-    if i < len(doc) and doc[i].lower_ == "of":
+    if i < len(doc) and doc[i].lower_ in lexicon(doc).fw("of"):
         i += 1
-        if i < len(doc) and doc[i].lower_ == "the":
+        if i < len(doc) and doc[i].lower_ in lexicon(doc).fw("the"):
             i += 1
         place = marks.place_at.get(i)
         if place is not None and not place.demonym:
@@ -121,13 +121,13 @@ def _allowed(doc: Doc, marks: Marks, i: int, person_at: dict[int, int], loose: b
         return True
     if t.is_punct:
         return t.text in ("-", "’s", "'s", "’")
-    if t.lower_ in lexicon(doc).connectors or t.lower_ in ("’s", "'s"):
+    if t.lower_ in lexicon(doc).connectors or t.lower_ in lexicon(doc).fw("’s", "'s"):
         return True
-    if t.lower_ == "with" and 0 < i < len(doc) - 1:  # "Secretary for Relations with States", not "in Washington with"
+    if t.lower_ in lexicon(doc).fw("with") and 0 < i < len(doc) - 1:  # "Secretary for Relations with States", not "in Washington with"
         return doc[i - 1].is_title and doc[i + 1].is_title and (i - 1) not in marks.place_at \
             and (i - 1) not in marks.city_at
     if t.is_lower:
-        return t.lower_ in marks.gaz.title_modifiers or t.lower_ in ("incoming", "outgoing", "former", "acting")
+        return t.lower_ in marks.gaz.title_modifiers or t.lower_ in lexicon(doc).fw("incoming", "outgoing", "former", "acting")
     return t.pos_ not in STOP_POS and t.pos_ != "ADP" and t.pos_ != "DET"
 
 
@@ -144,9 +144,9 @@ def _before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int],
         if not (_allowed(doc, marks, s - 1, person_at) or _enumerated(doc, marks, s - 1, person_at)):
             break
         prev = doc[s - 1]
-        if prev.lower_ == "and" and s >= 2 and (s - 1) not in marks.org_tokens and (
+        if prev.lower_ in lexicon(doc).fw("and") and s >= 2 and (s - 1) not in marks.org_tokens and (
                 (s - 2) in person_at or (s - 2) in marks.org_tokens and not marks.title[s]) \
-                or prev.lower_ in ("in", "at"):
+                or prev.lower_ in lexicon(doc).fw("in", "at"):
             break  # "... from the National Security Council and U.S. Air Force Major General X"
         span = orgs_around.get(s - 1)
         if span is not None and span[1] >= start and (span[1] > start or any(marks.title[j] for j in range(*span))):
@@ -173,9 +173,9 @@ def _acronym_in_parens(doc: Doc, marks: Marks, close: int) -> int | None:
     start = opened - 1
     while start > 0 and named(start - 1):
         start -= 1
-    if start > 0 and doc[start - 1].lower_ == "the":
+    if start > 0 and doc[start - 1].lower_ in lexicon(doc).fw("the"):
         start -= 1
-    linked = start > 1 and doc[start - 1].lower_ in ("of", "for") and marks.title[start - 2]
+    linked = start > 1 and doc[start - 1].lower_ in lexicon(doc).fw("of", "for") and marks.title[start - 2]
     return opened if linked else None
 
 
@@ -194,13 +194,13 @@ def _before_rank(doc: Doc, marks: Marks, s: int, e: int) -> int:
 
 def _enumerated(doc: Doc, marks: Marks, i: int, person_at: dict[int, int]) -> bool:
     """A comma inside a title's object: "Under Secretary for Civilian Security, Democracy, and Human Rights"."""
-    if doc[i].text != "," or i + 1 >= len(doc) or not (doc[i + 1].is_title or doc[i + 1].lower_ == "and"):
+    if doc[i].text != "," or i + 1 >= len(doc) or not (doc[i + 1].is_title or doc[i + 1].lower_ in lexicon(doc).fw("and")):
         return False
     for j in range(i - 1, max(0, i - 9), -1):
         t = doc[j]
-        if t.lower_ in ("for", "of"):
+        if t.lower_ in lexicon(doc).fw("for", "of"):
             return j > 0 and (marks.title[j - 1] or doc[j - 1].is_title and j - 1 not in person_at)
-        if j in person_at or not (t.is_title or t.lower_ in ("and", "the", ",")):
+        if j in person_at or not (t.is_title or t.lower_ in lexicon(doc).fw("and", "the", ",")):
             return False
     return False
 
@@ -218,14 +218,14 @@ def _apposed_before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int
         elif t.text == "(":
             depth -= 1
         elif depth == 0 and (_opens(doc, s - 1) or not _allowed(doc, marks, s - 1, person_at, True)
-                             or t.lower_ == "and" and s >= 2 and (s - 2) in person_at):
+                             or t.lower_ in lexicon(doc).fw("and") and s >= 2 and (s - 2) in person_at):
             break
         s -= 1
     if depth != 0 or s == e:
         return None
     lead = doc[s - 1] if s > 0 else None
     opened = lead is None or lead.lower_ in lexicon(doc).apposition_starts or lead.text in (";", ":", "\n", ",") \
-        or lead.lower_ in ("and", "with", "by") and doc[s].lower_ in lexicon(doc).apposition_starts \
+        or lead.lower_ in lexicon(doc).fw("and", "with", "by") and doc[s].lower_ in lexicon(doc).apposition_starts \
         or lead.is_sent_end or doc[s].is_sent_start
     if not opened:
         return None
@@ -292,7 +292,7 @@ def _sub_unit(doc: Doc, i: int) -> int | None:
         t = doc[j]
         if t.text == ",":
             return j if j > i and doc[j - 1].lower_ in lexicon(doc).sub_unit_words else None
-        if not (t.is_title or t.lower_ in ("and", "of", "the", "for", "&")):
+        if not (t.is_title or t.lower_ in lexicon(doc).fw("and", "of", "the", "for", "&")):
             return None
     return None
 
@@ -346,18 +346,18 @@ def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | No
             j -= 1  # "Secretary General of Japan’s National Security Secretariat"
         if (place := marks.place_at.get(j - 1)) is not None:
             j = place.start  # "of the U.S. Department of Energy", the country said before the body's name
-        if doc[j - 1].lower_ == "the":
+        if doc[j - 1].lower_ in lexicon(doc).fw("the"):
             j -= 1
         if doc[j - 1].lower_ in lexicon(doc).org_links or doc[j - 1].text == ",":
             org = org or orgs.at[i]
             e = j - 1
             break
     # "of France" at the end, but not the state an ambassador is sent to ("Ambassador to the Republic of Korea")
-    if e - s > 2 and not any(t.lower_ == "to" for t in doc[s:e]):
+    if e - s > 2 and not any(t.lower_ in lexicon(doc).fw("to") for t in doc[s:e]):
         p = marks.place_at.get(e - 1)
         if p is not None and not p.demonym and p.end == e:
-            j = p.start - (1 if doc[p.start - 1].lower_ == "the" else 0)
-            if doc[j - 1].lower_ == "of":
+            j = p.start - (1 if doc[p.start - 1].lower_ in lexicon(doc).fw("the") else 0)
+            if doc[j - 1].lower_ in lexicon(doc).fw("of"):
                 country = country or p.country
                 e = j - 1
     s, e = _strip_ends(doc, marks, s, e)
