@@ -32,6 +32,7 @@ def extract(
     name and the reason; the others go on. Exit status 1 if any failed.
     """
     from readouts.extract import extract_documents
+    from readouts.extract.pipeline import has_pack, no_pack_reason
     from readouts.ingest import read_paths
 
     failed = done = 0
@@ -57,6 +58,9 @@ def extract(
                 warn_item(src.name, str(result))
                 continue
             done += 1
+            if not has_pack(result.document.language):
+                err_console.print(f"[yellow]text only:[/] {src.name}: {no_pack_reason(result.document.language)}",
+                                  soft_wrap=True)
             data = result.model_dump(mode="json")
             if format is Format.jsonl:
                 sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")

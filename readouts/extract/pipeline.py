@@ -115,6 +115,11 @@ def has_pack(lang: str) -> bool:
     return lang in languages.packs()
 
 
+def no_pack_reason(lang: str) -> str:
+    return (f"the document is in {lang!r}, which has no language pack (packs: {', '.join(sorted(languages.packs()))}); "
+            "its text is kept and searchable, with no facts")
+
+
 def text_only(src: SourceDocument, lang: str) -> Record:
     """The record of a document in a language with no pack: the document and its text, no facts. It is
     stored and searchable; ``has_pack`` tells callers to say why it has no facts."""
