@@ -25,9 +25,10 @@ def ingest(
     batch_size: Annotated[int | None, typer.Option(help="Documents per spaCy batch.")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Extract in N local worker processes "
                                                 "(with --dask local: the LocalCluster's workers).")] = None,
-    dask: Annotated[str | None, typer.Option(metavar="ADDRESS|local", help="Extract on the Dask cluster "
-                                             "whose scheduler is at ADDRESS (tcp://host:8786), or on a "
-                                             "LocalCluster started here ('local').")] = None,
+    dask: Annotated[str | None, typer.Option(metavar="ADDRESS|local|slurm|pbs|sge|lsf", help="Extract on "
+                                             "the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), "
+                                             "on a LocalCluster started here ('local'), or on --workers batch "
+                                             "jobs (dask-jobqueue: 'slurm', 'pbs', 'sge', 'lsf').")] = None,
     progress: ProgressOpt = None,
     json: JsonOpt = False,
 ) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import resource
 import socket
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -186,9 +187,28 @@ def local_processes(workers: int, *, batch_size: int | None = None, seen: Worker
 
 # --- Dask ----------------------------------------------------------------------------------------
 
+JOBQUEUES = {"slurm": "SLURMCluster", "pbs": "PBSCluster", "sge": "SGECluster", "lsf": "LSFCluster"}
+
+
+def jobqueue_cluster(kind: str) -> Any:
+    """A dask-jobqueue cluster whose workers are batch jobs of one process and one thread, running this
+    Python (the same virtualenv, on the cluster's shared file system). Queue, account, memory, walltime
+    and the rest come from dask's configuration (~/.config/dask/jobqueue.yaml, or DASK_JOBQUEUE__SLURM__*
+    variables); cores 1 and memory 2GB unless it sets them."""
+    try:
+        import dask.config
+        import dask_jobqueue
+    except ImportError:
+        raise ReadoutsError(f"--dask {kind} needs dask-jobqueue: pip install 'readouts[hpc]'") from None
+    defaults = {"cores": 1, "processes": 1, "memory": "2GB"}
+    options = {k: v for k, v in defaults.items() if dask.config.get(f"jobqueue.{kind}.{k}", None) is None}
+    return getattr(dask_jobqueue, JOBQUEUES[kind])(python=sys.executable, **options)
+
+
 class DaskCluster:
-    """A dask.distributed client: of the scheduler at ``address``, or of a LocalCluster it starts
-    (``address == "local"``, ``workers`` processes of one thread each)."""
+    """A dask.distributed client: of the scheduler at ``address``, of a LocalCluster it starts
+    (``"local"``: ``workers`` processes of one thread each), or of a batch-queue cluster it starts
+    (``"slurm"``, ``"pbs"``, ``"sge"``, ``"lsf"``: ``workers`` jobs, see :func:`jobqueue_cluster`)."""
 
     retries_itself = True  # the scheduler reruns a dead worker's task elsewhere (allowed-failures times)
 
@@ -198,10 +218,14 @@ class DaskCluster:
         except ImportError:
             raise ReadoutsError("--dask needs the distributed package: pip install distributed") from None
         self.batch_size = batch_size
-        self.cluster = None
+        self.cluster: Any = None
         if address == "local":
             self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                         processes=True, dashboard_address=None)
+            self.client = Client(self.cluster)
+        elif address in JOBQUEUES:
+            self.cluster = jobqueue_cluster(address)
+            self.cluster.scale(jobs=workers or 1)
             self.client = Client(self.cluster)
         else:
             try:

@@ -131,3 +131,21 @@ def test_sqlite_takes_one_writer_at_a_time(cli, tmp_path):
     assert "SQLite takes one writer at a time" in result.output and "PostgreSQL" in result.output
     assert cli("--db", url, "ingest", str(SAMPLES / "mexico-sre-working-visit-washington.txt"),
                "--no-progress").exit_code == 0
+
+
+def test_a_slurm_cluster_runs_one_single_threaded_worker_per_job_in_this_virtualenv(monkeypatch):
+    """The job script dask-jobqueue would submit for ``--dask slurm`` (no SLURM here to submit it to):
+    this Python, one thread, the memory the dask configuration gives or 2 GB."""
+    from readouts.store.parallel import jobqueue_cluster
+
+    with jobqueue_cluster("slurm") as cluster:
+        script = cluster.job_script()
+    assert "#SBATCH --mem=2G" in script and "--nthreads 1" in script
+    assert f"{sys.executable} -m distributed.cli.dask_worker" in script
+    monkeypatch.setenv("DASK_JOBQUEUE__SLURM__MEMORY", "6GB")
+    import dask.config
+    dask.config.refresh()
+    with jobqueue_cluster("slurm") as cluster:
+        assert "#SBATCH --mem=6G" in cluster.job_script()
+    monkeypatch.delenv("DASK_JOBQUEUE__SLURM__MEMORY")
+    dask.config.refresh()
