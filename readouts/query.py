@@ -692,6 +692,14 @@ def _events_with_country(code: str) -> sa.Select[Any]:
     return sa.select(EventCountry.event_id).where(EventCountry.country == code.upper())
 
 
+def _has_topic(session: Session, topic: str) -> sa.ColumnElement[bool]:
+    if session.get_bind().dialect.name == "postgresql":  # the GIN index of migration 0005
+        from sqlalchemy.dialects.postgresql import JSONB
+        return sa.cast(Event.topics, JSONB).contains([topic])
+    # topics is a JSON list of strings; its text form holds each one quoted
+    return sa.cast(Event.topics, sa.Text).like(f'%"{topic}"%')
+
+
 def event_ids(session: Session, f: EventFilter) -> sa.Select[Any]:
     """The ids of the canonical events ``f`` selects, as a SELECT to nest: the one filter path of
     ``events``, timelines, the network and the exports."""
@@ -708,8 +716,7 @@ def event_ids(session: Session, f: EventFilter) -> sa.Select[Any]:
             sa.select(EventReport.event_id).join(EventParticipant, EventParticipant.event_report_id == EventReport.id)
             .where(EventParticipant.person_id.in_(merged))))
     if f.topic:
-        # topics is a JSON list of strings; its text form holds each one quoted, on both backends
-        stmt = stmt.where(sa.cast(Event.topics, sa.Text).like(f'%"{f.topic.lower()}"%'))
+        stmt = stmt.where(_has_topic(session, f.topic.lower()))
     if f.type:
         stmt = stmt.where(Event.type == f.type)
     if f.status:
