@@ -113,6 +113,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=50, help="requests per query type")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--only", help="comma-separated query types to time (default: all)")
     args = ap.parse_args()
 
     from fastapi.testclient import TestClient
@@ -130,7 +131,10 @@ def main() -> None:
     rng = random.Random(args.seed)
     results: dict[str, dict[str, float]] = {}
     with TestClient(app) as client:
+        wanted = set(args.only.split(",")) if args.only else None
         for name, pick in cases(params).items():
+            if wanted and name not in wanted:
+                continue
             measure(client, pick, 3, rng)  # warm the caches and the SQLite page cache
             t = sorted(measure(client, pick, args.runs, rng))
             results[name] = {"p50": statistics.median(t), "p95": t[max(0, int(len(t) * 0.95) - 1)], "max": t[-1]}

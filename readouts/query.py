@@ -371,19 +371,23 @@ def _search_sqlite(session: Session, match: str, limit: int, offset: int) -> Pag
     return Page([_hit(r) for r in rows], total, limit, offset)
 
 
-_PG_TSV = "to_tsvector('english', coalesce(title, '') || ' ' || text)"
+RANKED_MAX = 2000  # a search matching more documents lists them newest first: ranking reads every match
 
 
 def _search_postgres(session: Session, words: str, limit: int, offset: int) -> Page[SearchHit]:
-    where = f"{_PG_TSV} @@ plainto_tsquery('english', :q)"
+    """Over the stored ``tsv`` column (migration 0004). Up to RANKED_MAX matches are ranked; beyond that
+    ``ts_rank`` would read every match's tsvector, so they come newest first, which the
+    ``ix_documents_newest`` index answers page by page."""
+    where = "tsv @@ plainto_tsquery('english', :q)"
     total = session.execute(sa.text(f"SELECT count(*) FROM documents WHERE {where}"), {"q": words}).scalar_one()
+    rank, order = (("ts_rank(tsv, plainto_tsquery('english', :q))", "r DESC, id") if total <= RANKED_MAX
+                   else ("0", "date DESC NULLS LAST, id DESC"))
     rows = session.execute(sa.text(
         "SELECT p.id, p.title, p.date, p.source, p.external_id, "
         "ts_headline('english', p.text, plainto_tsquery('english', :q), "
         "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12') AS snip FROM ("
-        f"SELECT id, title, date, source, external_id, text, ts_rank({_PG_TSV}, "
-        f"plainto_tsquery('english', :q)) AS r FROM documents WHERE {where} "
-        "ORDER BY r DESC, id LIMIT :limit OFFSET :offset) p ORDER BY p.r DESC, p.id"),
+        f"SELECT id, title, date, source, external_id, text, {rank} AS r FROM documents WHERE {where} "
+        f"ORDER BY {order} LIMIT :limit OFFSET :offset) p ORDER BY {order}"),
         {"q": words, "limit": limit, "offset": offset}).all()
     return Page([_hit(r) for r in rows], total, limit, offset)
 
@@ -688,6 +692,14 @@ def _events_with_country(code: str) -> sa.Select[Any]:
     return sa.select(EventCountry.event_id).where(EventCountry.country == code.upper())
 
 
+def _has_topic(session: Session, topic: str) -> sa.ColumnElement[bool]:
+    if session.get_bind().dialect.name == "postgresql":  # the GIN index of migration 0005
+        from sqlalchemy.dialects.postgresql import JSONB
+        return sa.cast(Event.topics, JSONB).contains([topic])
+    # topics is a JSON list of strings; its text form holds each one quoted
+    return sa.cast(Event.topics, sa.Text).like(f'%"{topic}"%')
+
+
 def event_ids(session: Session, f: EventFilter) -> sa.Select[Any]:
     """The ids of the canonical events ``f`` selects, as a SELECT to nest: the one filter path of
     ``events``, timelines, the network and the exports."""
@@ -704,8 +716,7 @@ def event_ids(session: Session, f: EventFilter) -> sa.Select[Any]:
             sa.select(EventReport.event_id).join(EventParticipant, EventParticipant.event_report_id == EventReport.id)
             .where(EventParticipant.person_id.in_(merged))))
     if f.topic:
-        # topics is a JSON list of strings; its text form holds each one quoted, on both backends
-        stmt = stmt.where(sa.cast(Event.topics, sa.Text).like(f'%"{f.topic.lower()}"%'))
+        stmt = stmt.where(_has_topic(session, f.topic.lower()))
     if f.type:
         stmt = stmt.where(Event.type == f.type)
     if f.status:

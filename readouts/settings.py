@@ -29,6 +29,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", "READOUTS_BATCH_SIZE", 16, "documents per spaCy batch (memory grows with it)"),
     Setting("batch_chars", "READOUTS_BATCH_CHARS", 64_000,
             "characters per spaCy batch at most: long documents go in smaller batches to bound memory"),
+    Setting("partition_docs", "READOUTS_PARTITION_DOCS", 8,
+            "documents per partition handed to a worker (ingest --workers, --dask); a dead worker's partition "
+            "is extracted again"),
     Setting("max_document_bytes", "READOUTS_MAX_DOCUMENT_BYTES", 1_000_000,
             "larger documents are refused with a clear error rather than exhausting memory"),
     Setting("doc_seconds", "READOUTS_DOC_SECONDS", 120.0,

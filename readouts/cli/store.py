@@ -23,14 +23,22 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files or folders (.txt, .html, .pdf, .jsonl, .jsonl.gz); "
                                                "- reads stdin.")],
     batch_size: Annotated[int | None, typer.Option(help="Documents per spaCy batch.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Extract in N local worker processes "
+                                                "(with --dask local: the LocalCluster's workers).")] = None,
+    dask: Annotated[str | None, typer.Option(metavar="ADDRESS|local|slurm|pbs|sge|lsf", help="Extract on "
+                                             "the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), "
+                                             "on a LocalCluster started here ('local'), or on --workers batch "
+                                             "jobs (dask-jobqueue: 'slurm', 'pbs', 'sge', 'lsf').")] = None,
     progress: ProgressOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Extract and store documents; already stored texts are skipped. Safe to interrupt and re-run."""
+    """Extract and store documents; already stored texts are skipped. Safe to interrupt and re-run.
+    This process alone writes the store, whatever extracts."""
     from readouts.store.pipeline import ingest as run
 
-    with library_errors(), _open() as store, _Bar("ingesting", progress) as tick:
-        report = run(store, paths, batch_size=batch_size, progress=tick)
+    label = f"ingesting (Dask {dask})" if dask else f"ingesting ({workers} workers)" if workers else "ingesting"
+    with library_errors(), _open() as store, _Bar(label, progress) as tick:
+        report = run(store, paths, batch_size=batch_size, progress=tick, workers=workers, dask=dask)
     _summary(report, json, "stored")
 
 

@@ -51,6 +51,30 @@ class Store:
                 s.rollback()
                 raise
 
+    @contextmanager
+    def one_writer(self) -> Iterator[None]:
+        """A whole run of writes (ingest, reprocess). SQLite takes one writer at a time: a second
+        process that starts writing into the same file is refused at once, with a message saying so,
+        rather than failing document by document on "database is locked" once the wait for the
+        other's transaction runs out. PostgreSQL takes many: their canonical entities are serialised
+        per transaction (readouts.store.write.one_writer_at_a_time)."""
+        database = self.engine.url.database if self.dialect == "sqlite" else None
+        if not database or database == ":memory:":
+            yield
+            return
+        import fcntl
+        with open(database + ".writer", "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(f"another process is writing to the SQLite store {database}: SQLite takes "
+                                 "one writer at a time. Run again when it has finished, or use a "
+                                 "PostgreSQL store (--db postgresql://...) for concurrent ingests") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     def close(self) -> None:
         self.engine.dispose()
 

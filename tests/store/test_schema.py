@@ -14,7 +14,7 @@ def test_migrations_create_every_table_and_are_rerunnable(db_url):
         views = set(sa.inspect(store.engine).get_view_names())
         assert "position_timeline" in views
     with open_store(db_url) as store, store.session() as s:  # second open: already at head, nothing to do
-        assert s.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+        assert s.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
 
 
 def test_full_text_search_index_exists(db_url):
@@ -27,7 +27,10 @@ def test_full_text_search_index_exists(db_url):
             assert len(hits) == 1
         else:
             idx = s.execute(sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_documents_tsv'")).scalar()
-            assert idx and "gin" in idx.lower() and "to_tsvector" in idx
+            assert idx and "gin" in idx.lower() and "(tsv)" in idx
+            generated = s.execute(sa.text("SELECT generation_expression FROM information_schema.columns "
+                                          "WHERE table_name = 'documents' AND column_name = 'tsv'")).scalar()
+            assert generated and "to_tsvector" in generated
 
 
 def test_plain_postgresql_url_uses_psycopg():

@@ -25,6 +25,21 @@ def test_search_finds_documents_and_the_person(api):
     assert hit["snippet"][s:e].lower() == "ebrard"
 
 
+@pytest.mark.postgres
+def test_a_search_matching_more_than_can_be_ranked_lists_newest_first(pg_client, monkeypatch):
+    """On PostgreSQL, past readouts.query.RANKED_MAX matches the pages come newest first (ranking would
+    read every match), and the total still counts them all."""
+    from readouts import query
+
+    ranked = pg_client.get("/api/search", params={"q": "Blinken", "limit": 100}).json()["documents"]
+    monkeypatch.setattr(query, "RANKED_MAX", 1)
+    newest = pg_client.get("/api/search", params={"q": "Blinken", "limit": 100}).json()["documents"]
+    assert newest["total"] == ranked["total"] > 2
+    dates = [(h["document"]["date"] or "", h["document"]["id"]) for h in newest["items"]]
+    assert dates == sorted(dates, reverse=True)
+    assert {h["document"]["id"] for h in newest["items"]} == {h["document"]["id"] for h in ranked["items"]}
+
+
 def test_person_lookup_ignores_accents_and_case(api):
     plain = api.get("/api/persons", params={"name": "EBRARD"}).json()
     accented = api.get("/api/persons", params={"name": "ébrard"}).json()
