@@ -84,11 +84,11 @@ def home_country(doc: Doc, marks: Marks, source: str | None, clusters: Sequence[
     if any(m in head or m in tail for m in lexicon(doc).us_markers) or (source and any(
             m in source for m in lexicon(doc).us_source_markers)):
         return "USA"
+    if (host := _government_host_country(marks.gaz, source)) is not None:
+        return host
     principal = _principal(doc, marks, clusters)
     if principal is not None:
         return principal
-    if (host := _government_host_country(marks.gaz, source)) is not None:
-        return host
     opening = head.lower()
     if any(re.search(rf"\b{re.escape(t)}\b", opening) for t in marks.gaz.home_titles
            if " of state" in t or t == "spokesperson"):
@@ -225,6 +225,8 @@ def _country_by_title(doc: Doc, marks: Marks, c: Cluster, found: list[Found], ho
     if _foreign_title(marks, found, home):
         return _where(doc, marks, c, home) or _nearest_other(doc, marks, c, home) or foreign
     if _leader(gaz, found):
+        if home not in gaz.never_held_by:
+            return home
         return _where(doc, marks, c, home) or _nearest_other(doc, marks, c, home) or _sole_foreign(marks, home)
     return None
 

@@ -19,7 +19,7 @@ from readouts.extract import budget, entities, events, events_es, gazetteer, lan
 from readouts.ingest.readers import SourceDocument, check_text
 from readouts.model import Document, Record, document_id
 
-EXTRACTOR_VERSION = "0.4.0"  # raise on every change to what the extractor outputs: `readouts reprocess` redoes older records
+EXTRACTOR_VERSION = "0.4.1"  # raise on every change to what the extractor outputs: `readouts reprocess` redoes older records
 
 
 @lru_cache(maxsize=4)

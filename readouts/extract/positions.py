@@ -280,7 +280,12 @@ def _after(doc: Doc, marks: Marks, orgs: OrgTable, end: int, person_at: dict[int
             break
         e += 1
     if e < n and e in person_at and doc[e - 1].text not in (",", ";"):
-        return None  # "Rivlin, Prime Minister Benjamin Netanyahu": the title is the next name's
+        # "Rivlin, Prime Minister Benjamin Netanyahu": the title is the next name's; but in "Phil Chicola, director
+        # of Andean Affairs, and Major General Gary Speer" only what follows the last comma is
+        comma = next((j for j in range(e - 1, s, -1) if doc[j].text == ","), None)
+        if comma is None:
+            return None
+        e = comma
     return _tidy(doc, marks, s, e)
 
 
@@ -360,6 +365,17 @@ def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | No
             if doc[j - 1].lower_ in lexicon(doc).fw("of"):
                 country = country or p.country
                 e = j - 1
+    # the sending state between the office and the place it is held in: "Embajadora de Panamá en Colombia" is
+    # Panama's "Embajadora en Colombia" ("Ambassador of Japan to the United States": Japan's)
+    cut = _sending_state(doc, marks, s, e)
+    if cut is not None:
+        country = country or cut[2]
+    # a country adjective after the office, as Spanish puts it: "la Canciller Federal Alemana", "el Ministro de
+    # Relaciones Exteriores dominicano" (English never writes an adjective there)
+    p = marks.place_at.get(e - 1)
+    if p is not None and p.demonym and p.end == e and p.start > s and any(marks.title[i] for i in range(s, p.start)):
+        country = country or p.country
+        e = p.start
     s, e = _strip_ends(doc, marks, s, e)
     if e <= s or not any(marks.title[i] for i in range(s, e)):
         return None
@@ -369,7 +385,25 @@ def _split(doc: Doc, marks: Marks, orgs: OrgTable, s: int, e: int) -> Found | No
         e = stated_end  # "the head of the Foreign Ministry": "head" alone states no office
         while e > s and doc[e - 1].text in (",", ")") or doc[e - 1].text == "(":
             e -= 1
+    if cut is not None and s < cut[0] and cut[1] < e:
+        title = _as_title(doc, s, cut[0]) + " " + doc[cut[1]:e].text
+        return Found(title, org, country, evidence)
     return Found(_as_title(doc, s, e), org, country, evidence)
+
+
+def _sending_state(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int, str] | None:
+    """Where "of <country>" stands between an office and the place it is held in ("Embajador de la República
+    Oriental del Uruguay en México"): the tokens to leave out of the title, and the country."""
+    for j in range(s + 2, e - 1):
+        p = marks.place_at.get(j)
+        if p is None or p.demonym or p.start != j or p.end >= e:
+            continue
+        k = j - 1 - (doc[j - 1].lower_ in lexicon(doc).fw("the"))
+        if k > s and doc[k].lower_ in lexicon(doc).fw("of") and marks.title[k - 1] \
+                and doc[p.end].lower_ in lexicon(doc).posted_to:
+            return k, p.end, p.country
+        return None
+    return None
 
 
 
