@@ -56,6 +56,7 @@ class Mention:
     date: str | None
     place: str | None
     place_country: str | None = None
+    anaphoric: bool = False  # "la reunión", "este encuentro": the event last told of
 
 
 @dataclass
@@ -76,14 +77,14 @@ def fill(record: Record, doc: Doc) -> None:
     base = record.document.date or dateline_date
     person_at = _person_spans(record)
     principal = _principal(record)
-    hits: dict[int, str] = {}
+    hits: dict[int, tuple[str, int]] = {}  # sentence start -> (type, trigger token)
     for match_id, s, _ in _matcher(doc.vocab)(doc):
         kind = doc.vocab.strings[match_id]
         first = doc[s].sent.start
-        if first not in hits or TYPES_IN_ORDER.index(kind) < TYPES_IN_ORDER.index(hits[first]):
-            hits[first] = kind
+        if first not in hits or TYPES_IN_ORDER.index(kind) < TYPES_IN_ORDER.index(hits[first][0]):
+            hits[first] = (kind, s)
     mentions: list[Mention] = []
-    for start, kind in sorted(hits.items()):
+    for start, (kind, trigger) in sorted(hits.items()):
         sent = doc[start].sent
         persons = [p for p, spans in person_at.items() if any(sent.start_char <= a < sent.end_char for a, _ in spans)]
         if not persons and principal is not None:
@@ -95,10 +96,10 @@ def fill(record: Record, doc: Doc) -> None:
         date = _date(sent.text, base, lex) or (dateline_date if status == "happened" else None) \
             or (record.document.date if status == "happened" else None)
         place, place_country = _place(doc, sent, kind, lex)
-        if place is None and kind != "call" and status == "happened":
-            place = dateline_place
-        mentions.append(Mention(kind, sent, persons, countries, status, date, place, place_country))
+        anaphoric = trigger > 0 and doc[trigger - 1].lower_ in lex["anaphoric_determiners"]
+        mentions.append(Mention(kind, sent, persons, countries, status, date, place, place_country, anaphoric))
     drafts = _merge(mentions)
+    _places_from_context(drafts, dateline_place)
     record.events = [_event(n + 1, d, record) for n, d in enumerate(drafts)]
 
 
@@ -150,6 +151,9 @@ def _date(text: str, base: str | None, lex: dict[str, Any]) -> str | None:
     for word, offset in lex["relative_days"].items():
         if re.search(rf"\b{word}\b", low):
             return (day + dt.timedelta(days=offset)).isoformat()
+    # "mañana" is tomorrow, except as the morning ("esta mañana", "de la mañana", "por la mañana")
+    if re.search(r"(?<!\bla )(?<!\besta )(?<!\besa )(?<!\bpasado )\bmañana\b", low):
+        return (day + dt.timedelta(days=1)).isoformat()
     for word, weekday in lex["weekdays"].items():
         if re.search(rf"\b(?:el\s+pasado|pasado|este|el)\s+{word}\b", low):
             back = (day.weekday() - weekday) % 7
@@ -199,10 +203,24 @@ def _place(doc: Doc, sent: Span, kind: str, lex: dict[str, Any]) -> tuple[str | 
     return None, None
 
 
+def _places_from_context(drafts: list[Draft], dateline_place: str | None) -> None:
+    """A meeting or signing that states no place happened where the release's visit went ("En el marco de
+    su visita oficial a Portugal, ... se reunió con"), or else at the dateline; a call has no place."""
+    visit = next((d for d in drafts if d.type == "visit" and d.place), None)
+    for d in drafts:
+        if d.place is None and d.type != "call" and d is not visit:
+            if visit is not None and visit.status == d.status:
+                d.place, d.place_country = visit.place, visit.place_country
+            elif d.status == "happened":
+                d.place = dateline_place
+
+
 def _merge(mentions: list[Mention]) -> list[Draft]:
     drafts: list[Draft] = []
     for m in mentions:
-        same = next((d for d in drafts if d.type == m.type and d.status == m.status and (
+        same = next((d for d in reversed(drafts) if d.type == m.type and d.status == m.status), None) \
+            if m.anaphoric else None
+        same = same or next((d for d in drafts if d.type == m.type and d.status == m.status and (
             set(d.persons) & set(m.persons) or set(d.countries) & set(m.countries))), None)
         if same is None:
             same = Draft(type=m.type, status=m.status)
