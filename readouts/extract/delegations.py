@@ -7,34 +7,50 @@ attended" sentences right after one of those. A delegation with no named member 
 """
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import yaml
 from spacy.tokens import Doc, Span, Token
 
+from readouts.extract.languages import data_file
 from readouts.extract.marks import Marks
 
-PRESENTS = re.compile(
-    r"\bdelegation\b[^.;:]{0,60}?\b(?:was|were|is|are|will be|has been)\s+(?:made up of|composed of|comprised of|"
-    r"formed by|integrated by|led by|headed by|represented by|comprising|including|chaired by)"
-    r"|\bdelegation\b[^.;:]{0,60}?\b(?:will|would|also|to)\s+(?:include|comprise|consist of)\b"
-    r"|\bdelegation\b\s*[–—,]?\s*(?:also\s+)?(?:included|includes|include|comprised|consisted of|consists of|"
-    r"led by|headed by|co-led by)", re.IGNORECASE)
-LEADS = re.compile(r"\b(?:will lead|led|leads|is leading|will head|headed|heads)\s+(?:the|a|an|his|her)\s+"
-                   r"(?:[\w.’'\-]+\s+){0,3}?delegation\b", re.IGNORECASE)
-LED = re.compile(r"\b(?:led|headed|chaired|co-led)\s+by\b", re.IGNORECASE)
-TRAVELS = re.compile(r"\b(?:will|to)\s+(?:travel|lead|visit)\b|\btravels\s+to\b", re.IGNORECASE)
-MEMBERS_HEADER = re.compile(r"^[ \t]*Members? of the (?:[\w.]+ ){0,2}Delegations?[ \t]*:", re.IGNORECASE | re.MULTILINE)
-NEGATED = re.compile(r"\bnot\b|n[’']t\b", re.IGNORECASE)
-ALSO_ATTENDED = re.compile(r"\balso (?:attended|participated|took part)\b", re.IGNORECASE)
-ACCOMPANIED = re.compile(r"\b(?:(?:will be|is|was|were|are|to be)\s+)?(?:accompanied|joined)\s+by\b"
-                         r"|\b(?:will be|is|are)\s+travell?ing\s+with\b", re.IGNORECASE)
-TRAVEL_NEWS = re.compile(r"\b(?:will|to)\s+(?:travel|visit)\b|\btravels?\s+to\b|\btrip\s+to\b", re.IGNORECASE)
-COMPANIONS_END = re.compile(r"\b(?:meet|meets|meeting|meetings|talks|discuss\w*|with|where|in order)\b|[;:]",
-                            re.IGNORECASE)
-DOCUMENT_END = re.compile(r"^#{3}\s*$", re.MULTILINE)
+
+@dataclass(frozen=True)
+class Patterns:
+    """A language's delegation patterns (data/<lang>/delegations.yaml)."""
+    presents: re.Pattern[str]
+    leads: re.Pattern[str]
+    led: re.Pattern[str]
+    travels: re.Pattern[str]
+    members_header: re.Pattern[str]
+    negated: re.Pattern[str]
+    also_attended: re.Pattern[str]
+    accompanied: re.Pattern[str]
+    travel_news: re.Pattern[str]
+    companions_end: re.Pattern[str]
+    document_end: re.Pattern[str]
+    home_side_words: frozenset[str]
+    side_after_noun: bool
+
+
+_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE}
+
+
+@lru_cache(maxsize=4)
+def patterns(lang: str) -> Patterns:
+    raw = yaml.safe_load(data_file(lang, "delegations.yaml").read_text(encoding="utf-8"))
+    compiled = {name: re.compile(p["pattern"], functools.reduce(operator.or_, (_FLAGS[f] for f in p.get("flags", "")),
+                                                                 re.NOFLAG))
+                for name, p in raw["patterns"].items()}
+    return Patterns(**compiled, home_side_words=frozenset(raw.get("home_side_words") or ()),
+                    side_after_noun=bool(raw.get("side_after_noun")))
 
 
 @dataclass
@@ -53,43 +69,44 @@ class Delegation:
 def find(doc: Doc, marks: Marks, person_at_char: list[tuple[int, int, int]], home: str | None,
          person_country: dict[int, str | None]) -> list[Delegation]:
     """person_at_char: (start_char, end_char, cluster) of every person mention, in text order."""
+    rx = patterns(doc.lang_)
     found: list[Delegation] = []
     last: Delegation | None = None
     traveller: list[int] = []
     text_all = doc.text  # rebuilt from the tokens on every access: read it once
-    travel_news = TRAVEL_NEWS.search(text_all) is not None
+    travel_news = rx.travel_news.search(text_all) is not None
     for sent in doc.sents:
         text = sent.text
-        m = PRESENTS.search(text)
+        m = rx.presents.search(text)
         if m:
             members = _between(person_at_char, sent.start_char + m.start(), sent.end_char)
-            if members and not LED.search(text):
+            if members and not rx.led.search(text):
                 members = traveller + members  # "X will travel to Y. The delegation will include Z."
-            last = _side(found, _country_before(doc, marks, sent, m.start(), home), members, sent)
+            last = _side(found, _country_before(doc, marks, sent, m, home), members, sent)
             continue
-        t = TRAVELS.search(text)
+        t = rx.travels.search(text)
         if t:
             traveller = _between(person_at_char, sent.start_char, sent.start_char + t.start())[:2]
-        m = LEADS.search(text)
+        m = rx.leads.search(text)
         if m:
             members = _between(person_at_char, sent.start_char, sent.start_char + m.start())
             last = _side(found, _country_in(doc, marks, sent, m, home), members, sent)
             continue
-        m = ACCOMPANIED.search(text)
-        if m and travel_news and not text.rstrip().endswith("?") and not NEGATED.search(text):
+        m = rx.accompanied.search(text)
+        if m and travel_news and not text.rstrip().endswith("?") and not rx.negated.search(text):
             d = _accompanied(found, doc, sent, m, person_at_char, traveller, home, person_country)
             if d is not None:
                 last = d
                 continue
-        if last is not None and ALSO_ATTENDED.search(text):
+        if last is not None and rx.also_attended.search(text):
             for c in _between(person_at_char, sent.start_char, sent.end_char):
                 side = next((d for d in found if d.country and d.country == person_country.get(c)), last)
                 side.add([c], sent)
-    for m in MEMBERS_HEADER.finditer(text_all):
-        end = DOCUMENT_END.search(text_all, m.end())
+    for m in rx.members_header.finditer(text_all):
+        end = rx.document_end.search(text_all, m.end())
         stop = end.start() if end else len(text_all)
         members = _between(person_at_char, m.end(), stop)
-        _side(found, _presidential_country(text_all, m.group(0), home), members, (m.start(), stop))
+        _side(found, home, members, (m.start(), stop))  # the Presidential Delegation: the issuer's
     return [d for d in _merged(found, home, person_country) if d.members]
 
 
@@ -99,7 +116,7 @@ def _accompanied(found: list[Delegation], doc: Doc, sent: Span, m: re.Match[str]
     """ "Assistant Secretary Leaf will be accompanied by X and Y": the traveller's delegation, when it names
     companions of the traveller's side (not a foreign minister the Secretary "will be joined by")."""
     at = sent.start_char + m.end()
-    stop = COMPANIONS_END.search(sent.text, m.end())
+    stop = patterns(doc.lang_).companions_end.search(sent.text, m.end())
     companions = _between(person_at_char, at, sent.start_char + stop.start() if stop else sent.end_char)
     lead = _between(person_at_char, sent.start_char, sent.start_char + m.start()) or traveller[:1]
     country = next((c for k in lead if (c := person_country.get(k))), None) or home
@@ -127,10 +144,16 @@ def _side(found: list[Delegation], country: str | None, members: list[int],
     return d
 
 
-def _country_before(doc: Doc, marks: Marks, sent: Span, offset: int, home: str | None) -> str | None:
-    """The side named just before "delegation": "The Mexican delegation", "the U.S. delegation"."""
-    at = sent.start_char + offset
+def _country_before(doc: Doc, marks: Marks, sent: Span, m: re.Match[str], home: str | None) -> str | None:
+    """The side named with "delegation": just before it in English ("The Mexican delegation", "the U.S.
+    delegation"), right after it in Spanish ("la delegación mexicana", "una delegación del gobierno de los
+    Estados Unidos")."""
+    at, end = sent.start_char + m.start(), sent.start_char + m.end()
     window = [t for t in sent if t.idx < at][-6:]
+    if patterns(doc.lang_).side_after_noun:
+        found, country = _first_side((t for t in sent if at <= t.idx < end), marks, home)
+        if found:
+            return country
     found, country = _first_side(reversed(window), marks, home)
     return country if found else None
 
@@ -147,13 +170,9 @@ def _first_side(tokens: Iterable[Token], marks: Marks, home: str | None) -> tupl
         place = marks.place_at.get(t.i)
         if place is not None:
             return True, place.country
-        if t.lower_ == "presidential":
+        if t.lower_ in patterns(t.doc.lang_).home_side_words:
             return True, home
     return False, None
-
-
-def _presidential_country(text: str, header: str, home: str | None) -> str | None:
-    return home
 
 
 def _merged(found: list[Delegation], home: str | None,

@@ -69,6 +69,7 @@ class Draft:
     place: str | None = None
     place_country: str | None = None
     sents: list[Span] = field(default_factory=list)
+    delegations: list[str] = field(default_factory=list)
 
 
 def fill(record: Record, doc: Doc) -> None:
@@ -100,6 +101,7 @@ def fill(record: Record, doc: Doc) -> None:
         mentions.append(Mention(kind, sent, persons, countries, status, date, place, place_country, anaphoric))
     drafts = _merge(mentions)
     _places_from_context(drafts, dateline_place)
+    _delegations(drafts, record)
     record.events = [_event(n + 1, d, record) for n, d in enumerate(drafts)]
 
 
@@ -215,6 +217,15 @@ def _places_from_context(drafts: list[Draft], dateline_place: str | None) -> Non
                 d.place = dateline_place
 
 
+def _delegations(drafts: list[Draft], record: Record) -> None:
+    """A delegation presented in the sentence that states the event takes part in it ("sostendrá un encuentro
+    con una delegación ..., encabezada por X")."""
+    for d in drafts:
+        for g in record.delegations:
+            if any(a < s.end_char and s.start_char < b for a, b in g.evidence for s in d.sents):
+                d.delegations.append(g.id)
+
+
 def _merge(mentions: list[Mention]) -> list[Draft]:
     drafts: list[Draft] = []
     for m in mentions:
@@ -241,7 +252,7 @@ def _event(n: int, d: Draft, record: Record) -> Event:
             if label not in topics and rx.search(sent.text):
                 topics.append(label)
     ev = Event(id=f"e{n}", type=d.type, status=d.status, date=d.date, location=d.place,  # type: ignore[arg-type]
-               participants=Participants(persons=d.persons, countries=d.countries), topics=topics,
+               participants=Participants(persons=d.persons, delegations=d.delegations, countries=d.countries), topics=topics,
                evidence=[(s.start_char, s.end_char) for s in d.sents])
     ev.plover = plover_code(ev, record, place_country=d.place_country, multilateral=len(d.persons) > 2)
     return ev
