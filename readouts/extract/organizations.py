@@ -201,6 +201,8 @@ def _acceptable(doc: Doc, marks: Marks, span: Span) -> bool:
         return False
     if marks.title[span[-1].i] or all(marks.title[t.i] or t.lower_ in marks.gaz.title_modifiers for t in words):
         return False  # "Advisor", "Senior Migration Advisor"
+    if marks.title[words[0].i] and not _has_head(span[:1]):
+        return False  # "Secretario de Gobernación": an office, named by its title
     has_head = _has_head(span)
     acronym = len(words) == 1 and _looks_acronym(words[0].text)
     if len(words) == 1 and not (acronym and len(words[0]) >= 3):
