@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from readouts.extract.gazetteer import Agency, lexicon
 from readouts.extract.marks import Marks
@@ -93,7 +93,8 @@ def other_orgs(doc: Doc, marks: Marks, table: OrgTable, generic: list[tuple[int,
 def _object_goes_on(doc: Doc, marks: Marks, table: OrgTable, ent: Span, person_tokens: set[int]) -> int:
     """ "the Bureau of East Asian | and Pacific Affairs": spaCy may end a body inside its "of" object."""
     e = ent.end
-    if not any(t.lower_ in lexicon(doc).fw("of", "for") for t in ent) or e + 1 >= len(doc) or doc[e].lower_ not in lexicon(doc).fw("and"):
+    if not any(t.lower_ in lexicon(doc).fw("of", "for") for t in ent) or e + 1 >= len(doc) \
+            or doc[e].lower_ not in lexicon(doc).body_continues:
         return e
     k = e + 1
     while k < len(doc) and k - e <= 4 and doc[k].is_title and k not in person_tokens and k not in table.at \
@@ -205,6 +206,8 @@ def _acceptable(doc: Doc, marks: Marks, span: Span) -> bool:
         return False  # "Secretario de Gobernación": an office, named by its title
     has_head = _has_head(span)
     acronym = len(words) == 1 and _looks_acronym(words[0].text)
+    if acronym and _shouted_word(marks, words[0]):
+        return False  # "EMBAJADA DE CUBA EN CANADÁ", "SE REUNIÓ": words in capitals, not acronyms
     if len(words) == 1 and not (acronym and len(words[0]) >= 3):
         return False  # "Alliance", "Customs": a lone capitalised word; "TX", "ED": too short to tell
     if len(words) >= 2 and not has_head:
@@ -274,6 +277,13 @@ def _link_acronyms(doc: Doc, table: OrgTable) -> None:
         found = by_acronym.get(tok.text)
         if found is not None and tok.i not in table.at:
             table.add(found, tok.i, tok.i + 1, tok.text)
+
+
+def _shouted_word(marks: Marks, tok: Token) -> bool:
+    """An ordinary word written in capitals: a country, city or demonym, a body's head noun, a title, a verb."""
+    word = tok.text[:1] + tok.text[1:].lower()
+    return bool(marks.gaz.country_of(word) or word in marks.gaz.cities or tok.lower_ in lexicon(tok.doc).org_heads
+                or tok.lower_ in marks.gaz.title_words or tok.pos_ in ("VERB", "AUX"))
 
 
 def _looks_acronym(text: str) -> bool:
