@@ -26,6 +26,7 @@ from readouts.extract.languages import data_file
 from readouts.model import Event, Participants, Record
 
 TYPES_IN_ORDER = ("call", "signing", "visit", "meeting")  # a "reunión telefónica" is a call, not a meeting
+BILATERAL_TYPES = ("call", "meeting")  # one named person and the release's principal make the two sides
 DATELINE_CHARS = 400
 
 
@@ -88,18 +89,21 @@ def fill(record: Record, doc: Doc) -> None:
     for start, (kind, trigger) in sorted(hits.items()):
         sent = doc[start].sent
         persons = [p for p, spans in person_at.items() if any(sent.start_char <= a < sent.end_char for a, _ in spans)]
-        if not persons and principal is not None:
-            persons = [principal]  # "Durante la reunión, ambos ..." : the release's own principal
+        if principal is not None and principal not in persons and (
+                not persons or len(persons) == 1 and kind in BILATERAL_TYPES):
+            # "Durante la reunión, ambos ...", "La primera conversación telefónica fue con el jeque X": the
+            # release's own principal is the other side
+            persons = [principal, *persons]
         countries = [] if persons else _countries(doc, sent)
         if not persons and not countries:
             continue
         status = "planned" if _planned(sent, lex) else "happened"
-        date = _date(sent.text, base, lex) or (dateline_date if status == "happened" else None) \
+        date = _date(sent.text, base, lex, forward=status == "planned") or (dateline_date if status == "happened" else None) \
             or (record.document.date if status == "happened" else None)
         place, place_country = _place(doc, sent, kind, lex)
         anaphoric = trigger > 0 and doc[trigger - 1].lower_ in lex["anaphoric_determiners"]
         mentions.append(Mention(kind, sent, persons, countries, status, date, place, place_country, anaphoric))
-    drafts = _merge(mentions)
+    drafts = _merge(mentions, principal)
     _places_from_context(drafts, dateline_place)
     _delegations(drafts, record)
     record.events = [_event(n + 1, d, record) for n, d in enumerate(drafts)]
@@ -131,8 +135,9 @@ def _planned(sent: Span, lex: dict[str, Any]) -> bool:
     return any(t.lower_ in words or "Tense=Fut" in str(t.morph) for t in sent)
 
 
-def _date(text: str, base: str | None, lex: dict[str, Any]) -> str | None:
-    """ "12 de julio de 2021", "el 12 de julio", "hoy", "ayer", "el pasado martes", "este lunes"."""
+def _date(text: str, base: str | None, lex: dict[str, Any], *, forward: bool = False) -> str | None:
+    """ "12 de julio de 2021", "el 12 de julio", "hoy", "ayer", "el pasado martes", "este lunes", "el viernes
+    16"; a weekday is the one before the release's date, or after it for what is planned (``forward``)."""
     months = lex["months"]
     low = text.lower()
     m = re.search(r"\b(\d{1,2})\s+de\s+(" + "|".join(months) + r")(?:\s+(?:de|del)\s+(\d{4}))?", low)
@@ -157,9 +162,21 @@ def _date(text: str, base: str | None, lex: dict[str, Any]) -> str | None:
     if re.search(r"(?<!\bla )(?<!\besta )(?<!\besa )(?<!\bpasado )\bmañana\b", low):
         return (day + dt.timedelta(days=1)).isoformat()
     for word, weekday in lex["weekdays"].items():
-        if re.search(rf"\b(?:el\s+pasado|pasado|este|el)\s+{word}\b", low):
-            back = (day.weekday() - weekday) % 7
-            return (day - dt.timedelta(days=back)).isoformat()
+        if m := re.search(rf"\b{word}\s+(\d{{1,2}})\b", low):  # "el viernes 16": the 16th, on or after the base
+            month = day.replace(day=1)
+            for _ in range(2):
+                try:
+                    found = month.replace(day=int(m.group(1)))
+                except ValueError:
+                    break
+                if found >= day - dt.timedelta(days=7 if not forward else 0):
+                    return found.isoformat()
+                month = (month + dt.timedelta(days=32)).replace(day=1)
+        if m := re.search(rf"\b(el\s+pasado|pasado|este|el|próximo|el\s+próximo)\s+{word}\b", low):
+            ahead = forward or "próximo" in m.group(1)
+            if ahead:
+                return (day + dt.timedelta(days=(weekday - day.weekday()) % 7 or 7)).isoformat()
+            return (day - dt.timedelta(days=(day.weekday() - weekday) % 7)).isoformat()
     return None
 
 
@@ -226,13 +243,17 @@ def _delegations(drafts: list[Draft], record: Record) -> None:
                 d.delegations.append(g.id)
 
 
-def _merge(mentions: list[Mention]) -> list[Draft]:
+def _merge(mentions: list[Mention], principal: str | None) -> list[Draft]:
+    """Mentions of one type are one event when they share a person other than the release's principal
+    (who takes part in all of a round of calls), or when one refers back ("la reunión")."""
     drafts: list[Draft] = []
     for m in mentions:
-        same = next((d for d in reversed(drafts) if d.type == m.type and d.status == m.status), None) \
-            if m.anaphoric else None
+        others = set(m.persons) - {principal}
+        same = next((d for d in reversed(drafts) if d.type == m.type), None) \
+            if m.anaphoric and not others - {p for d in drafts for p in d.persons} else None
         same = same or next((d for d in drafts if d.type == m.type and d.status == m.status and (
-            set(d.persons) & set(m.persons) or set(d.countries) & set(m.countries))), None)
+            (set(d.persons) - {principal}) & others or set(d.persons) == set(m.persons)
+            or set(d.countries) & set(m.countries))), None)
         if same is None:
             same = Draft(type=m.type, status=m.status)
             drafts.append(same)
