@@ -249,8 +249,10 @@ def _merge(mentions: list[Mention], principal: str | None) -> list[Draft]:
     drafts: list[Draft] = []
     for m in mentions:
         others = set(m.persons) - {principal}
-        same = next((d for d in reversed(drafts) if d.type == m.type), None) \
-            if m.anaphoric and not others - {p for d in drafts for p in d.persons} else None
+        # "Esta reunión fue presidida por X" goes on telling of the last meeting; but "La primera conversación
+        # telefónica fue con X" opens one of a round of calls
+        refers_back = m.anaphoric and (m.type != "call" or not others - {p for d in drafts for p in d.persons})
+        same = next((d for d in reversed(drafts) if d.type == m.type), None) if refers_back else None
         same = same or next((d for d in drafts if d.type == m.type and d.status == m.status and (
             (set(d.persons) - {principal}) & others or set(d.persons) == set(m.persons)
             or set(d.countries) & set(m.countries))), None)
@@ -263,7 +265,25 @@ def _merge(mentions: list[Mention], principal: str | None) -> list[Draft]:
         if same.place is None and m.place is not None:
             same.place, same.place_country = m.place, m.place_country
         same.sents.append(m.sent)
-    return drafts
+    return _principal_only_joined(drafts, principal)
+
+
+def _principal_only_joined(drafts: list[Draft], principal: str | None) -> list[Draft]:
+    """A mention that names no one but the release's principal ("El viceministro sostuvo una reunión") is
+    the event of the same type that names the other side, when there is one."""
+    out: list[Draft] = []
+    for d in drafts:
+        alone = set(d.persons) <= {principal} and not d.countries and not d.delegations
+        other = next((o for o in drafts if o is not d and o.type == d.type and o.status == d.status
+                      and set(o.persons) - {principal}), None) if alone else None
+        if other is None:
+            out.append(d)
+            continue
+        other.sents = sorted([*other.sents, *d.sents], key=lambda x: x.start)
+        other.date = other.date or d.date
+        if other.place is None:
+            other.place, other.place_country = d.place, d.place_country
+    return out
 
 
 def _event(n: int, d: Draft, record: Record) -> Event:
