@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from readouts import settings
 from readouts.errors import InputError, ReadoutsError
-from readouts.extract import budget, entities, events, events_es, gazetteer, languages
+from readouts.extract import budget, entities, events, gazetteer, languages
 from readouts.ingest.readers import SourceDocument, check_text
 from readouts.model import Document, Record, document_id
 
@@ -90,7 +90,7 @@ def build_record(doc: Doc, source: SourceDocument) -> Record:
     entities.fill(record, doc)  # persons, organizations, positions, delegations
     budget.check("entities")
     # after entities: participants are their ids
-    (events.fill if doc.lang_ == "en" else events_es.fill)(record, doc)
+    events.fill(record, doc)
     return record
 
 

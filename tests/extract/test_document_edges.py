@@ -23,13 +23,13 @@ def test_readouts_extract_stays_callable_after_the_subpackage_is_imported():
 def test_run_on_sentences_are_searched_in_bounded_pieces():
     """ "Blinken met Ebrard; " * 400 (8 KB, one sentence) took 174 s when every mention scanned the whole
     sentence and every other mention's subtree; the pieces it is now searched in are bounded."""
-    from readouts.extract import events
+    from readouts.extract.events import sentences
     from readouts.extract.pipeline import load_nlp
 
     text = "Blinken met Ebrard; " * 400
     doc = load_nlp()(text)
-    pieces = events._sentences(doc)
-    assert max(len(p) for p in pieces) <= events.MAX_SENTENCE_TOKENS
+    pieces = sentences.sentences_of(doc)
+    assert max(len(p) for p in pieces) <= sentences.MAX_SENTENCE_TOKENS
     assert sum(len(p) for p in pieces) == len(doc)  # nothing dropped
     assert all(p.text.rstrip().endswith(";") for p in pieces[:-1])  # cut after a clause, not inside one
     record = readouts_extract("Secretary Blinken met Foreign Secretary Ebrard; " * 300)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from readouts.extract import events_dates
-from readouts.extract.events_lexicon import country_code, plover_table, topic_patterns, triggers
+from readouts.extract.events import dates as events_dates
+from readouts.extract.events.lexicon import country_code, plover_table, topic_patterns, triggers
 from readouts.extract.pipeline import extract
 from readouts.model import EventStatus, EventType
 

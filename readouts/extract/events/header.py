@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from readouts.extract.events_lexicon import country_code, triggers
+from readouts.extract.events.lexicon import country_code, triggers
 from readouts.model import Person, Record
 
 _TURN = re.compile(r"^[A-Z][A-Z.'’ -]*[A-Z.]:", re.MULTILINE)  # "SECRETARY BLINKEN:", "FOREIGN MINISTER EBRARD:"

@@ -16,8 +16,8 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 
-from readouts.extract import events_places
-from readouts.extract.events_lexicon import Triggers, triggers
+from readouts.extract.events import places
+from readouts.extract.events.lexicon import Triggers, triggers
 
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 DOUBT_AUX = {"could", "might", "may", "should"}
@@ -130,7 +130,7 @@ def _objects(tok: Token) -> list[Token]:
 
 def _has_place_after(prep: Token) -> bool:
     return any(t.ent_type_ in PLACE_ENTS for t in prep.subtree) or bool(
-        events_places.list_after(prep.doc, prep.i + 1, prep.right_edge.i + 1))  # "Chisinau, Moldova" tagged ORG
+        places.list_after(prep.doc, prep.i + 1, prep.right_edge.i + 1))  # "Chisinau, Moldova" tagged ORG
 
 
 def _verb_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:

@@ -20,8 +20,8 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from readouts.extract import gazetteer
-from readouts.extract.events_lexicon import topic_patterns
-from readouts.extract.events_plover import code as plover_code
+from readouts.extract.events.lexicon import topic_patterns
+from readouts.extract.events.plover import code as plover_code
 from readouts.extract.languages import data_file
 from readouts.model import Event, Participants, Record
 

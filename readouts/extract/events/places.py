@@ -9,7 +9,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from readouts.extract import gazetteer
-from readouts.extract.events_lexicon import country_code, places
+from readouts.extract.events.lexicon import country_code, places
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _ENTS_KEY = "readouts.events.ents"

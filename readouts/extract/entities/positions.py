@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from readouts.extract.entities.organizations import OrgTable
+from readouts.extract.entities.persons import Mention
 from readouts.extract.gazetteer import lexicon
 from readouts.extract.marks import Marks
-from readouts.extract.organizations import OrgTable
-from readouts.extract.persons import Mention
 
 MAX_TITLE_TOKENS = 22
 STOP_POS = frozenset({"VERB", "AUX", "PRON", "SCONJ", "ADV", "NUM", "INTJ", "SYM"})

@@ -1,7 +1,7 @@
 """PLOVER event type and mode of an event (mapping in data/plover.yaml, after the PLOVER manual)."""
 from __future__ import annotations
 
-from readouts.extract.events_lexicon import plover_table
+from readouts.extract.events.lexicon import plover_table
 from readouts.model import Event, Plover, Record
 
 
