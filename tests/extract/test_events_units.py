@@ -113,3 +113,10 @@ def test_a_header_of_one_side_is_no_meeting():
     text = _HEADER.replace("Ann Linde, Swedish Foreign Minister", "Ned Price, Department Spokesperson")
     record = extract(text, date="2022-05-04", title="Secretary Blinken and Spokesperson Price Before Their Meeting")
     assert [e for e in record.events if e.type == "meeting"] == []
+
+
+def test_every_trigger_verb_needs_a_known_check():
+    from readouts.extract.events.mentions import NEEDS
+
+    unknown = {verb: spec["needs"] for verb, spec in triggers().verbs.items() if spec.get("needs", "nothing") not in NEEDS}
+    assert not unknown, f"data/en/events_triggers.yaml: verbs whose 'needs' no check answers: {unknown}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy
@@ -137,39 +138,65 @@ def _verb_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
     spec = lex.verbs.get(tok.lemma_.lower())
     if spec is None:
         return None
-    needs, kind = spec.get("needs"), spec["type"]
-    objs = _objects(tok)
-    if needs == "with":
-        ok = bool(_preps(tok, {"with"})) or _by_phone(tok) or _with_follows(tok) or any(
-            t.ent_type_ == "PERSON" for p in _preps(tok, {"to"}) for t in p.subtree)  # "spoke to Ray Chambers"
-    elif needs == "phone":
-        ok = _by_phone(tok)
-    elif needs == "object":
-        if any(o.lemma_.lower() in lex.non_party_objects for o in objs):
-            return None
-        if tok.lemma_.lower() == "attend":
-            return _attend(tok, objs, lex, sent)
-        subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-        ok = bool(objs) or bool(_preps(tok, {"with"})) or any(
-            s.tag_ in ("NNS", "NNPS") or list(s.conjuncts) or s.lower_ in ("they", "we") or
-            len({t.ent_iob_ + str(t.i) for t in s.subtree if t.ent_type_ in ("PERSON", "GPE", "ORG", "NORP")
-                 and t.ent_iob_ == "B"}) >= 2  # "Johnson, Biden and Morrison met"
-            for s in subj)
-    elif needs == "place":
-        ok = any(_has_place_after(p) for p in _preps(tok, {"to", "in", "at", "for"}))
-    elif needs == "person":  # "will host Prime Minister Ardern", "welcomed President X to the White House"
-        if any((lex.nouns.get(o.lower_) or lex.nouns.get(o.lemma_.lower())) for o in objs):
-            return None  # "hosted a summit": the summit is the event
-        ok = any(t.ent_type_ == "PERSON" or _titled_name(t) for o in objs for t in o.subtree) and (
-            tok.lemma_.lower() != "welcome" or bool(_preps(tok, {"to"})))
-    elif needs == "document":
-        ok = any(o.lemma_.lower() in lex.document_nouns or
-                 any(c.lemma_.lower() in lex.document_nouns for c in o.children) for o in objs)
-    else:
-        ok = True
+    kind = spec["type"]
+    ok = NEEDS[spec.get("needs") or "nothing"](tok, _objects(tok), lex, sent)
+    if isinstance(ok, Mention) or ok is None:
+        return ok
     if ok and kind == "meeting" and any(c.lower_ in REMOTE_ADVERBS for c in tok.children):
         kind = "call"  # "met virtually with"
     return Mention(kind, tok, tok, True, sent) if ok else None
+
+
+# What a trigger verb's `needs:` (data/en/events_triggers.yaml) asks of its clause. Each check answers
+# True (an event), False (not this time), None (never an event here) or, for "attend", the mention itself.
+Needs = Callable[[Token, list[Token], Triggers, Span], "bool | Mention | None"]
+
+
+def _needs_with(tok: Token, objs: list[Token], lex: Triggers, sent: Span) -> bool:
+    return bool(_preps(tok, {"with"})) or _by_phone(tok) or _with_follows(tok) or any(
+        t.ent_type_ == "PERSON" for p in _preps(tok, {"to"}) for t in p.subtree)  # "spoke to Ray Chambers"
+
+
+def _needs_phone(tok: Token, objs: list[Token], lex: Triggers, sent: Span) -> bool:
+    return _by_phone(tok)
+
+
+def _needs_object(tok: Token, objs: list[Token], lex: Triggers, sent: Span) -> bool | Mention | None:
+    if any(o.lemma_.lower() in lex.non_party_objects for o in objs):
+        return None
+    if tok.lemma_.lower() == "attend":
+        return _attend(tok, objs, lex, sent)
+    subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return bool(objs) or bool(_preps(tok, {"with"})) or any(
+        s.tag_ in ("NNS", "NNPS") or list(s.conjuncts) or s.lower_ in ("they", "we") or
+        len({t.ent_iob_ + str(t.i) for t in s.subtree if t.ent_type_ in ("PERSON", "GPE", "ORG", "NORP")
+             and t.ent_iob_ == "B"}) >= 2  # "Johnson, Biden and Morrison met"
+        for s in subj)
+
+
+def _needs_place(tok: Token, objs: list[Token], lex: Triggers, sent: Span) -> bool:
+    return any(_has_place_after(p) for p in _preps(tok, {"to", "in", "at", "for"}))
+
+
+def _needs_person(tok: Token, objs: list[Token], lex: Triggers, sent: Span) -> bool | None:
+    """ "will host Prime Minister Ardern", "welcomed President X to the White House"."""
+    if any((lex.nouns.get(o.lower_) or lex.nouns.get(o.lemma_.lower())) for o in objs):
+        return None  # "hosted a summit": the summit is the event
+    return any(t.ent_type_ == "PERSON" or _titled_name(t) for o in objs for t in o.subtree) and (
+        tok.lemma_.lower() != "welcome" or bool(_preps(tok, {"to"})))
+
+
+def _needs_document(tok: Token, objs: list[Token], lex: Triggers, sent: Span) -> bool:
+    return any(o.lemma_.lower() in lex.document_nouns or
+               any(c.lemma_.lower() in lex.document_nouns for c in o.children) for o in objs)
+
+
+def _needs_nothing(tok: Token, objs: list[Token], lex: Triggers, sent: Span) -> bool:
+    return True
+
+
+NEEDS: dict[str, Needs] = {"with": _needs_with, "phone": _needs_phone, "object": _needs_object, "place": _needs_place,
+                           "person": _needs_person, "document": _needs_document, "nothing": _needs_nothing}
 
 
 def _titled_name(tok: Token) -> bool:
