@@ -1169,7 +1169,13 @@ class CountryMatrix:
 
 def country_matrix(session: Session, *, since: str | None = None, until: str | None = None,
                    topic: str | None = None) -> CountryMatrix:
-    """How many events each pair of countries took part in together (each pair once, ``a`` < ``b``)."""
+    """How many events each pair of countries took part in together (each pair once, ``a`` < ``b``);
+    a whole-store aggregate, so remembered per store fingerprint like the network."""
+    key = ("matrix", since, until, topic)
+    return _cached(session, key, lambda: _country_matrix(session, since, until, topic))  # type: ignore[no-any-return]
+
+
+def _country_matrix(session: Session, since: str | None, until: str | None, topic: str | None) -> CountryMatrix:
     ids = event_ids(session, EventFilter(since=since, until=until, topic=topic))
     x, y = sa.orm.aliased(EventCountry), sa.orm.aliased(EventCountry)
     rows = session.execute(
