@@ -766,7 +766,9 @@ def timeline(session: Session, country_a: str, country_b: str, *, since: str | N
 def _event_page(session: Session, ids: sa.Select[Any], limit: int, offset: int,
                 oldest_first: bool = False) -> Page[EventSummary]:
     total = _count(session, ids)
-    order = [Event.date.is_(None), Event.date if oldest_first else Event.date.desc(), Event.id]
+    # NULLS LAST rather than a leading "date IS NULL" key: ix_events_date_id / ix_events_newest (migration
+    # 0006) then give the order, and a page of a large selection stops after its rows
+    order = [(Event.date.asc() if oldest_first else Event.date.desc()).nulls_last(), Event.id]
     rows = session.scalars(sa.select(Event).where(Event.id.in_(ids)).order_by(*order)
                            .limit(limit).offset(offset)).all()
     return Page(_summaries(session, list(rows)), total, limit, offset)
