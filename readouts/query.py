@@ -687,11 +687,6 @@ def organization(session: Session, org_id: int, *, limit: int = 20, offset: int 
 
 # --- events --------------------------------------------------------------------------------------
 
-def _events_with_country(code: str) -> sa.Select[Any]:
-    """Canonical event ids with a side from country ``code`` (an index lookup in ``event_countries``)."""
-    return sa.select(EventCountry.event_id).where(EventCountry.country == code.upper())
-
-
 def _has_topic(session: Session, topic: str) -> sa.ColumnElement[bool]:
     if session.get_bind().dialect.name == "postgresql":  # the GIN index of migration 0005
         from sqlalchemy.dialects.postgresql import JSONB
@@ -702,30 +697,45 @@ def _has_topic(session: Session, topic: str) -> sa.ColumnElement[bool]:
 
 def event_ids(session: Session, f: EventFilter) -> sa.Select[Any]:
     """The ids of the canonical events ``f`` selects, as a SELECT to nest: the one filter path of
-    ``events``, timelines, the network and the exports."""
-    stmt = sa.select(Event.id)
-    if f.between:
-        a, b = f.between
-        stmt = stmt.where(Event.id.in_(_events_with_country(a)), Event.id.in_(_events_with_country(b)))
-    if f.country:
-        stmt = stmt.where(Event.id.in_(_events_with_country(f.country)))
+    ``events``, timelines, the network and the exports.
+
+    With a country or a pair of countries it starts from ``event_countries`` (one index range per side,
+    joined on the event), and reads ``events`` only for the filters that need its columns: counting
+    the events with a U.S. side is then an index-only scan, not a join of the whole events table."""
+    sides = [c.upper() for c in (*(f.between or ()), f.country) if c]
+    if not sides:
+        return sa.select(Event.id).where(*_event_conditions(session, f, Event.id))
+    first = sa.orm.aliased(EventCountry)
+    stmt = sa.select(first.event_id).where(first.country == sides[0])
+    for code in sides[1:]:
+        other = sa.orm.aliased(EventCountry)
+        stmt = stmt.join(other, sa.and_(other.event_id == first.event_id, other.country == code))
+    conditions = _event_conditions(session, f, first.event_id)
+    if any(getattr(f, k) for k in ("topic", "type", "status", "since", "until")):
+        stmt = stmt.join(Event, Event.id == first.event_id)
+    return stmt.where(*conditions)
+
+
+def _event_conditions(session: Session, f: EventFilter, event_id: Any) -> list[sa.ColumnElement[bool]]:
+    """``f``'s conditions other than its countries, on the events whose id is ``event_id``."""
+    out: list[sa.ColumnElement[bool]] = []
     if f.person:
         pid = resolve_person(session, f.person)
         merged = sa.select(Person.id).where(sa.or_(Person.id == pid, Person.merged_into_id == pid))
-        stmt = stmt.where(Event.id.in_(
+        out.append(event_id.in_(
             sa.select(EventReport.event_id).join(EventParticipant, EventParticipant.event_report_id == EventReport.id)
             .where(EventParticipant.person_id.in_(merged))))
     if f.topic:
-        stmt = stmt.where(_has_topic(session, f.topic.lower()))
+        out.append(_has_topic(session, f.topic.lower()))
     if f.type:
-        stmt = stmt.where(Event.type == f.type)
+        out.append(Event.type == f.type)
     if f.status:
-        stmt = stmt.where(Event.status == f.status)
+        out.append(Event.status == f.status)
     if since := _date(f.since, "since"):
-        stmt = stmt.where(Event.date >= since)
+        out.append(Event.date >= since)
     if until := _date(f.until, "until"):
-        stmt = stmt.where(Event.date <= until)
-    return stmt
+        out.append(Event.date <= until)
+    return out
 
 
 def events(session: Session, f: EventFilter | None = None, *, limit: int = 20, offset: int = 0,
