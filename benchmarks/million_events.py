@@ -227,7 +227,8 @@ def main() -> int:
         for table in [*TABLES, "persons"]:
             t1 = time.perf_counter()
             n = copy_rows(conn, table, iter(seed[table]))
-            more = namesakes(p) if table == "persons" else copies(seed, table, replicas, spans, p)
+            more = (namesakes(p) if table == "persons" else iter(()) if table == "organizations"
+                    else copies(seed, table, replicas, spans, p))
             n += copy_rows(conn, table, more)
             counts[table] = n
             timings[f"copy {table}"] = time.perf_counter() - t1

@@ -687,11 +687,6 @@ def organization(session: Session, org_id: int, *, limit: int = 20, offset: int 
 
 # --- events --------------------------------------------------------------------------------------
 
-def _events_with_country(code: str) -> sa.Select[Any]:
-    """Canonical event ids with a side from country ``code`` (an index lookup in ``event_countries``)."""
-    return sa.select(EventCountry.event_id).where(EventCountry.country == code.upper())
-
-
 def _has_topic(session: Session, topic: str) -> sa.ColumnElement[bool]:
     if session.get_bind().dialect.name == "postgresql":  # the GIN index of migration 0005
         from sqlalchemy.dialects.postgresql import JSONB
@@ -702,30 +697,45 @@ def _has_topic(session: Session, topic: str) -> sa.ColumnElement[bool]:
 
 def event_ids(session: Session, f: EventFilter) -> sa.Select[Any]:
     """The ids of the canonical events ``f`` selects, as a SELECT to nest: the one filter path of
-    ``events``, timelines, the network and the exports."""
-    stmt = sa.select(Event.id)
-    if f.between:
-        a, b = f.between
-        stmt = stmt.where(Event.id.in_(_events_with_country(a)), Event.id.in_(_events_with_country(b)))
-    if f.country:
-        stmt = stmt.where(Event.id.in_(_events_with_country(f.country)))
+    ``events``, timelines, the network and the exports.
+
+    With a country or a pair of countries it starts from ``event_countries`` (one index range per side,
+    joined on the event), and reads ``events`` only for the filters that need its columns: counting
+    the events with a U.S. side is then an index-only scan, not a join of the whole events table."""
+    sides = [c.upper() for c in (*(f.between or ()), f.country) if c]
+    if not sides:
+        return sa.select(Event.id).where(*_event_conditions(session, f, Event.id))
+    first = sa.orm.aliased(EventCountry)
+    stmt = sa.select(first.event_id).where(first.country == sides[0])
+    for code in sides[1:]:
+        other = sa.orm.aliased(EventCountry)
+        stmt = stmt.join(other, sa.and_(other.event_id == first.event_id, other.country == code))
+    conditions = _event_conditions(session, f, first.event_id)
+    if any(getattr(f, k) for k in ("topic", "type", "status", "since", "until")):
+        stmt = stmt.join(Event, Event.id == first.event_id)
+    return stmt.where(*conditions)
+
+
+def _event_conditions(session: Session, f: EventFilter, event_id: Any) -> list[sa.ColumnElement[bool]]:
+    """``f``'s conditions other than its countries, on the events whose id is ``event_id``."""
+    out: list[sa.ColumnElement[bool]] = []
     if f.person:
         pid = resolve_person(session, f.person)
         merged = sa.select(Person.id).where(sa.or_(Person.id == pid, Person.merged_into_id == pid))
-        stmt = stmt.where(Event.id.in_(
+        out.append(event_id.in_(
             sa.select(EventReport.event_id).join(EventParticipant, EventParticipant.event_report_id == EventReport.id)
             .where(EventParticipant.person_id.in_(merged))))
     if f.topic:
-        stmt = stmt.where(_has_topic(session, f.topic.lower()))
+        out.append(_has_topic(session, f.topic.lower()))
     if f.type:
-        stmt = stmt.where(Event.type == f.type)
+        out.append(Event.type == f.type)
     if f.status:
-        stmt = stmt.where(Event.status == f.status)
+        out.append(Event.status == f.status)
     if since := _date(f.since, "since"):
-        stmt = stmt.where(Event.date >= since)
+        out.append(Event.date >= since)
     if until := _date(f.until, "until"):
-        stmt = stmt.where(Event.date <= until)
-    return stmt
+        out.append(Event.date <= until)
+    return out
 
 
 def events(session: Session, f: EventFilter | None = None, *, limit: int = 20, offset: int = 0,
@@ -737,13 +747,19 @@ def events(session: Session, f: EventFilter | None = None, *, limit: int = 20, o
     return _event_page(session, event_ids(session, f), limit, offset, oldest_first)
 
 
+def _event_totals(session: Session) -> tuple[int, int]:
+    """(events, dated events): a scan of every event, so remembered per store fingerprint."""
+    return _cached(session, "event_totals", lambda: tuple(  # type: ignore[no-any-return]
+        session.execute(sa.select(sa.func.count(), sa.func.count(Event.date))).one()))
+
+
 def _all_events_page(session: Session, limit: int, offset: int, oldest_first: bool) -> Page[EventSummary]:
     """Every event, dated ones by date (then id) and undated ones after them.
 
     The dated part walks ``ix_events_date`` and the undated part the primary key, so a page costs
     an index range rather than sorting the whole table (which ``date IS NULL`` in one ORDER BY forces).
     """
-    total, n_dated = session.execute(sa.select(sa.func.count(), sa.func.count(Event.date))).one()
+    total, n_dated = _event_totals(session)
     rows: list[Event] = []
     if offset < n_dated:
         rows.extend(session.scalars(
@@ -766,7 +782,14 @@ def timeline(session: Session, country_a: str, country_b: str, *, since: str | N
 def _event_page(session: Session, ids: sa.Select[Any], limit: int, offset: int,
                 oldest_first: bool = False) -> Page[EventSummary]:
     total = _count(session, ids)
-    order = [Event.date.is_(None), Event.date if oldest_first else Event.date.desc(), Event.id]
+    # NULLS LAST rather than a leading "date IS NULL" key: ix_events_date_id / ix_events_newest (migration
+    # 0006) then give the order, and a page of a large selection stops after its rows. A small selection
+    # (under 1 in 20 events) is better read whole and sorted than found by walking the date index past
+    # every other event, which PostgreSQL's planner would otherwise do; "date + 0" keeps it off the index.
+    key: Any = Event.date
+    if total * 20 < _event_totals(session)[0] and session.get_bind().dialect.name == "postgresql":
+        key = Event.date + 0
+    order = [(key.asc() if oldest_first else key.desc()).nulls_last(), Event.id]
     rows = session.scalars(sa.select(Event).where(Event.id.in_(ids)).order_by(*order)
                            .limit(limit).offset(offset)).all()
     return Page(_summaries(session, list(rows)), total, limit, offset)
@@ -1169,7 +1192,13 @@ class CountryMatrix:
 
 def country_matrix(session: Session, *, since: str | None = None, until: str | None = None,
                    topic: str | None = None) -> CountryMatrix:
-    """How many events each pair of countries took part in together (each pair once, ``a`` < ``b``)."""
+    """How many events each pair of countries took part in together (each pair once, ``a`` < ``b``);
+    a whole-store aggregate, so remembered per store fingerprint like the network."""
+    key = ("matrix", since, until, topic)
+    return _cached(session, key, lambda: _country_matrix(session, since, until, topic))  # type: ignore[no-any-return]
+
+
+def _country_matrix(session: Session, since: str | None, until: str | None, topic: str | None) -> CountryMatrix:
     ids = event_ids(session, EventFilter(since=since, until=until, topic=topic))
     x, y = sa.orm.aliased(EventCountry), sa.orm.aliased(EventCountry)
     rows = session.execute(
