@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from readouts.errors import InputError, NotFound
 from readouts.filters import EventFilter
+from readouts.search_terms import fts5_match, pg_config, pg_query
 from readouts.store.schema import (
     Delegation,
     DelegationMember,
@@ -356,7 +357,7 @@ def search_documents(session: Session, text: str, *, limit: int = 20, offset: in
         return Page([], 0, limit, offset)
     if session.get_bind().dialect.name == "postgresql":
         return _search_postgres(session, " ".join(words), limit, offset)
-    return _search_sqlite(session, " ".join(f'"{w}"' for w in words), limit, offset)
+    return _search_sqlite(session, fts5_match(words), limit, offset)
 
 
 def _search_sqlite(session: Session, match: str, limit: int, offset: int) -> Page[SearchHit]:
@@ -378,15 +379,16 @@ def _search_postgres(session: Session, words: str, limit: int, offset: int) -> P
     """Over the stored ``tsv`` column (migration 0004). Up to RANKED_MAX matches are ranked; beyond that
     ``ts_rank`` would read every match's tsvector, so they come newest first, which the
     ``ix_documents_newest`` index answers page by page."""
-    where = "tsv @@ plainto_tsquery('english', :q)"
+    query = pg_query(":q")
+    where = f"tsv @@ ({query})"
     total = session.execute(sa.text(f"SELECT count(*) FROM documents WHERE {where}"), {"q": words}).scalar_one()
-    rank, order = (("ts_rank(tsv, plainto_tsquery('english', :q))", "r DESC, id") if total <= RANKED_MAX
+    rank, order = ((f"ts_rank(tsv, {query})", "r DESC, id") if total <= RANKED_MAX
                    else ("0", "date DESC NULLS LAST, id DESC"))
     rows = session.execute(sa.text(
         "SELECT p.id, p.title, p.date, p.source, p.external_id, "
-        "ts_headline('english', p.text, plainto_tsquery('english', :q), "
+        f"ts_headline({pg_config('p.language')}, p.text, {query}, "
         "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12') AS snip FROM ("
-        f"SELECT id, title, date, source, external_id, text, {rank} AS r FROM documents WHERE {where} "
+        f"SELECT id, title, date, source, external_id, text, language, {rank} AS r FROM documents WHERE {where} "
         f"ORDER BY {order} LIMIT :limit OFFSET :offset) p ORDER BY {order}"),
         {"q": words, "limit": limit, "offset": offset}).all()
     return Page([_hit(r) for r in rows], total, limit, offset)

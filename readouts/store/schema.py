@@ -51,7 +51,7 @@ Views and search:
                           n_documents — a person's positions as a timeline
     documents_fts         SQLite: FTS5 table over documents(title, text), kept by triggers
                           (``rowid`` = ``documents.id``); PostgreSQL: GIN index ``ix_documents_tsv``
-                          on ``to_tsvector('english', coalesce(title,'') || ' ' || text)``
+                          on the stored ``tsv`` column: each document in its language, accents folded (0007)
 
 Both are created by the migration (``readouts/store/migrations``), not by ``create_all``.
 """
