@@ -20,6 +20,22 @@ def corpus(corpus_dir) -> dict[str, dict]:
     return docs
 
 
+def ingest_documents(db_url: str, docs: list[dict], tmp_path):
+    """A store at ``db_url`` holding ``docs`` (corpus lines), ingested through the real pipeline; the caller
+    closes it (``with``)."""
+    from readouts.store import open_store
+    from readouts.store.pipeline import ingest
+
+    src = tmp_path / "docs.jsonl.gz"
+    with gzip.open(src, "wt", encoding="utf-8") as fh:
+        for d in docs:
+            fh.write(json.dumps(d) + "\n")
+    store = open_store(db_url)
+    report = ingest(store, [src])
+    assert (report.stored, report.failed) == (len(docs), [])
+    return store
+
+
 def spans_of(text: str, phrase: str) -> list[tuple[int, int]]:
     out, start = [], text.find(phrase)
     while start >= 0:

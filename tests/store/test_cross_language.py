@@ -4,15 +4,12 @@ The English release is the State Department's readout (usstate-18e3c0c2a0a6); th
 communiqué of the same call (tests/fixtures/es, composed: see its README)."""
 from __future__ import annotations
 
-import gzip
-import json
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from readouts.store import open_store
 from readouts.store import schema as t
-from readouts.store.pipeline import ingest
+from tests.store.conftest import ingest_documents
 
 SPANISH = Path(__file__).resolve().parents[1] / "fixtures" / "es" / "sre-call-ebrard-blinken-2022-03-02.txt"
 
@@ -22,22 +19,15 @@ def test_the_english_and_spanish_releases_of_one_call_are_one_event(db_url, corp
     text = SPANISH.read_text(encoding="utf-8")
     spanish = {"id": "sre-ebrard-blinken", "title": text.splitlines()[0], "date": "2022-03-02",
                "url": "https://www.gob.mx/sre/prensa/llamada-ebrard-blinken", "text": text}
-    src = tmp_path / "docs.jsonl.gz"
-    with gzip.open(src, "wt", encoding="utf-8") as fh:
-        for doc in (english, spanish):
-            fh.write(json.dumps(doc) + "\n")
-    with open_store(db_url) as store:
-        report = ingest(store, [src])
-        assert (report.stored, report.failed) == (2, [])
-        with store.session() as s:
-            languages = dict(s.execute(sa.select(t.Document.external_id, t.Document.language)).all())
-            assert languages == {"usstate-18e3c0c2a0a6": "en", "sre-ebrard-blinken": "es"}
-            calls = set(s.scalars(sa.select(t.EventReport.event_id).where(t.EventReport.type == "call")))
-            assert len(calls) == 1, calls
-            sources = s.scalar(sa.select(sa.func.count(sa.distinct(t.EventReport.document_id)))
-                               .where(t.EventReport.event_id == next(iter(calls))))
-            assert sources == 2
-            for surname in ("Blinken", "Ebrard"):
-                people = set(s.scalars(sa.select(t.PersonMention.person_id)
-                                       .where(t.PersonMention.name.like(f"%{surname}%"))))
-                assert len(people) == 1, (surname, people)
+    with ingest_documents(db_url, [english, spanish], tmp_path) as store, store.session() as s:
+        languages = dict(s.execute(sa.select(t.Document.external_id, t.Document.language)).all())
+        assert languages == {"usstate-18e3c0c2a0a6": "en", "sre-ebrard-blinken": "es"}
+        calls = set(s.scalars(sa.select(t.EventReport.event_id).where(t.EventReport.type == "call")))
+        assert len(calls) == 1, calls
+        sources = s.scalar(sa.select(sa.func.count(sa.distinct(t.EventReport.document_id)))
+                           .where(t.EventReport.event_id == next(iter(calls))))
+        assert sources == 2
+        for surname in ("Blinken", "Ebrard"):
+            people = set(s.scalars(sa.select(t.PersonMention.person_id)
+                                   .where(t.PersonMention.name.like(f"%{surname}%"))))
+            assert len(people) == 1, (surname, people)

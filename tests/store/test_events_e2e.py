@@ -5,25 +5,14 @@ extractor gives today lets them work.
 """
 from __future__ import annotations
 
-import gzip
-import json
-
 import sqlalchemy as sa
 
-from readouts.store import open_store
 from readouts.store import schema as t
-from readouts.store.pipeline import ingest
+from tests.store.conftest import ingest_documents
 
 
 def _ingest(db_url, corpus, tmp_path, ids):
-    src = tmp_path / "docs.jsonl.gz"
-    with gzip.open(src, "wt", encoding="utf-8") as fh:
-        for i in ids:
-            fh.write(json.dumps(corpus[i]) + "\n")
-    store = open_store(db_url)
-    report = ingest(store, [src])
-    assert (report.stored, report.failed) == (len(ids), [])
-    return store
+    return ingest_documents(db_url, [corpus[i] for i in ids], tmp_path)
 
 
 def _events_of(s, external_id: str, type_: str) -> set[int]:

@@ -1,22 +1,12 @@
 """Full-text search finds Spanish and English words whatever their accents and forms, on both stores."""
 from __future__ import annotations
 
-import gzip
-import json
-
 from readouts.query import search_documents
-from readouts.store import open_store
-from readouts.store.pipeline import ingest
+from tests.store.conftest import ingest_documents
 
 
 def _store(db_url, corpus, tmp_path, ids):
-    src = tmp_path / "docs.jsonl.gz"
-    with gzip.open(src, "wt", encoding="utf-8") as fh:
-        for i in ids:
-            fh.write(json.dumps(corpus[i]) + "\n")
-    store = open_store(db_url)
-    assert ingest(store, [src]).stored == len(ids)
-    return store
+    return ingest_documents(db_url, [corpus[i] for i in ids], tmp_path)
 
 
 SPANISH = "paraguay_mre-13a2c19c1c"  # "recibió hoy en audiencia al embajador de la República Portuguesa"
