@@ -173,9 +173,12 @@ def inherit_in_lists(doc: Doc, clusters: list[Cluster], countries: list[str | No
 def contextual_country(doc: Doc, marks: Marks, c: Cluster, found: list[Found], home: str | None,
                         foreign: str | None) -> str | None:
     for m in c.mentions:
-        window = doc[max(0, m.start - 4):m.start]
+        window = doc[max(0, m.start - 5):m.start]
         if any(t.lower_ in lexicon(doc).counterpart_words for t in window):
-            return foreign if home else None
+            # "su nuevo colega iraquí, Fuad Hussein", "su homólogo de Argelia, Sabri Boukadoum", "his Iraqi
+            # counterpart": the country named with the counterpart word, else the main foreign one
+            named = next((p.country for t in window if (p := marks.place_at.get(t.i)) is not None), None)
+            return named or (foreign if home else None)
         if any(t.text in lexicon(doc).foreign_honorifics for t in window):
             return foreign
         visited = _visit_destination(doc, marks, m.end)
