@@ -26,7 +26,7 @@ from readouts.extract.languages import data_file
 from readouts.model import Event, Participants, Record
 
 TYPES_IN_ORDER = ("call", "signing", "visit", "meeting")  # a "reunión telefónica" is a call, not a meeting
-BILATERAL_TYPES = ("call", "meeting")  # one named person and the release's principal make the two sides
+BILATERAL_TYPES = ("call", "meeting", "signing")  # one named person and the release's principal are the two sides
 DATELINE_CHARS = 400
 
 
@@ -228,7 +228,7 @@ def _places_from_context(drafts: list[Draft], dateline_place: str | None) -> Non
     visit = next((d for d in drafts if d.type == "visit" and d.place), None)
     for d in drafts:
         if d.place is None and d.type != "call" and d is not visit:
-            if visit is not None and visit.status == d.status:
+            if visit is not None:  # what is done or planned on a trip is done where the trip goes
                 d.place, d.place_country = visit.place, visit.place_country
             elif d.status == "happened":
                 d.place = dateline_place
