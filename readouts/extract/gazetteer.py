@@ -13,6 +13,7 @@ from typing import Any
 
 import spacy
 import yaml
+from spacy.attrs import ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -105,7 +106,11 @@ class Matchers:
 
     @classmethod
     def build(cls, gaz: Gazetteer, vocab: Vocab) -> Matchers:
-        make_doc = spacy.blank(gaz.lang, vocab=vocab).make_doc  # the language's tokenizer, sharing the vocab
+        blank = spacy.blank(gaz.lang, vocab=vocab)  # the language's tokenizer, sharing the vocab
+        tokenizer: Any = blank.tokenizer
+        for abbreviation in abbreviations(gaz.lang):  # as the pipeline keeps them whole ("Emb. Jorge Delgado")
+            tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+        make_doc = blank.make_doc
 
         def phrase(attr: str, groups: dict[str, list[str]]) -> PhraseMatcher:
             m = PhraseMatcher(vocab, attr=attr)
