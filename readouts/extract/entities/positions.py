@@ -206,6 +206,8 @@ def _enumerated(doc: Doc, marks: Marks, i: int, person_at: dict[int, int]) -> bo
 
 
 def _apposed_before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int]) -> tuple[int, int] | None:
+    while start > 0 and marks.honorific[start - 1]:
+        start -= 1  # "the Ambassador of Uruguay, Amb. Jorge Delgado": the form of address is not between them
     if start < 2 or doc[start - 1].text != ",":
         return None
     e = start - 1
