@@ -58,6 +58,7 @@ class Mention:
     place: str | None
     place_country: str | None = None
     anaphoric: bool = False  # "la reunión", "este encuentro": the event last told of
+    stated_date: bool = False  # the sentence itself dates it ("El 6 de marzo, ... se reunió también con")
 
 
 @dataclass
@@ -98,11 +99,13 @@ def fill(record: Record, doc: Doc) -> None:
         if not persons and not countries:
             continue
         status = "planned" if _planned(sent, lex) else "happened"
-        date = _date(sent.text, base, lex, forward=status == "planned") or (dateline_date if status == "happened" else None) \
+        stated = _date(sent.text, base, lex, forward=status == "planned")
+        date = stated or (dateline_date if status == "happened" else None) \
             or (record.document.date if status == "happened" else None)
         place, place_country = _place(doc, sent, kind, lex)
         anaphoric = trigger > 0 and doc[trigger - 1].lower_ in lex["anaphoric_determiners"]
-        mentions.append(Mention(kind, sent, persons, countries, status, date, place, place_country, anaphoric))
+        mentions.append(Mention(kind, sent, persons, countries, status, date, place, place_country, anaphoric,
+                                stated_date=stated is not None))
     drafts = _merge(mentions, principal)
     _places_from_context(drafts, dateline_place)
     _delegations(drafts, record)
@@ -255,7 +258,7 @@ def _merge(mentions: list[Mention], principal: str | None) -> list[Draft]:
         same = next((d for d in reversed(drafts) if d.type == m.type), None) if refers_back else None
         same = same or next((d for d in drafts if d.type == m.type and d.status == m.status and (
             (set(d.persons) - {principal}) & others or set(d.persons) == set(m.persons)
-            or set(d.countries) & set(m.countries))), None)
+            or set(d.countries) & set(m.countries)) and not (m.stated_date and d.date and d.date != m.date)), None)
         if same is None:
             same = Draft(type=m.type, status=m.status)
             drafts.append(same)
