@@ -42,7 +42,8 @@ class Words:
         self._function_words: dict[str, list[str]] = raw.pop("function_words", None) or {}
         self._fw_cache: dict[tuple[str, ...], frozenset[str]] = {}
         for key, value in raw.items():
-            setattr(self, key, dict(value) if isinstance(value, dict) else frozenset(value))
+            setattr(self, key, dict(value) if isinstance(value, dict) else
+                    value if isinstance(value, bool | str) else frozenset(value))
 
     def fw(self, *english: str) -> frozenset[str]:
         """This language's words for English function words ("of" -> "de", "del"): the rules are written

@@ -144,9 +144,10 @@ def _before(doc: Doc, marks: Marks, start: int, person_at: dict[int, int],
         if not (_allowed(doc, marks, s - 1, person_at) or _enumerated(doc, marks, s - 1, person_at)):
             break
         prev = doc[s - 1]
+        posted = prev.lower_ in lexicon(doc).posted_to and (s - 2) in marks.place_at  # "de Colombia en Indonesia"
         if prev.lower_ in lexicon(doc).fw("and") and s >= 2 and (s - 1) not in marks.org_tokens and (
                 (s - 2) in person_at or (s - 2) in marks.org_tokens and not marks.title[s]) \
-                or prev.lower_ in lexicon(doc).fw("in", "at"):
+                or prev.lower_ in lexicon(doc).fw("in", "at") and not posted:
             break  # "... from the National Security Council and U.S. Air Force Major General X"
         span = orgs_around.get(s - 1)
         if span is not None and span[1] >= start and (span[1] > start or any(marks.title[j] for j in range(*span))):
@@ -315,6 +316,12 @@ def _tidy(doc: Doc, marks: Marks, s: int, e: int) -> tuple[int, int] | None:
         e -= 1
     if e <= s or not any(marks.title[i] for i in range(s, e)):
         return None
+    if lexicon(doc).title_opens_with_head:
+        # Spanish puts nothing of the office before its head ("el Viceministro de Relaciones Exteriores", "ex
+        # canciller"): capitalised words before it belong to the sentence ("en el Marco de la Visita de Trabajo a
+        # Santiago del Viceministro ...")
+        while s < e and not (marks.title[s] or doc[s].lower_ in marks.gaz.title_modifiers):
+            s += 1
     return s, e
 
 
