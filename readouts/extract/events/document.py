@@ -94,6 +94,7 @@ def headline(record: Record, drafts: list[Draft]) -> list[Draft]:
     # a headline names only the event's parties: everyone it names takes part, however the parser attached
     # them ("Press release on Deputy Foreign Minister Ryabkov's meeting with US Ambassador to Russia John Tefft")
     named = [p.id for p in record.persons if any(_within_chars(s, end) for s, _ in p.mentions)]
+    absorbed: set[int] = set()
     for d in drafts:
         in_title = bool(d.sents) and all(_within(s, end) for s in d.sents) and not d.header
         if not in_title or d.status == "planned":
@@ -113,10 +114,20 @@ def headline(record: Record, drafts: list[Draft]) -> list[Draft]:
             continue
         if any(o is not d and o.type == d.type and all(_within(s, end) for s in o.sents) for o in out):
             continue  # the title names it twice ("... meeting with ..." and "Meeting ...")
+        # the body tells of it with fewer names ("Tefft was summoned to the Russian Foreign Ministry")
+        partial = [o for o in drafts if o is not d and o.type == d.type and o.persons and not o.header
+                   and not all(_within(s, end) for s in o.sents) and set(o.persons) <= set(d.persons)]
+        if len(partial) == 1:
+            body = partial[0]
+            d.add_parties(body)
+            for s in body.sents:
+                d.add_sent(s)
+            d.place, d.date = d.place or body.place, d.date or body.date
+            absorbed.add(id(body))
         d.status = "happened"
         d.date = d.date or record.document.date
         out.append(d)
-    return out
+    return [d for d in out if id(d) not in absorbed]
 
 
 TITLE_LINE_CHARS = 250  # a first line longer than this is a paragraph, not a title

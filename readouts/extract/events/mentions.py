@@ -191,12 +191,26 @@ def _needs_document(tok: Token, objs: list[Token], lex: Triggers, sent: Span) ->
                any(c.lemma_.lower() in lex.document_nouns for c in o.children) for o in objs)
 
 
+def venue_of(tok: Token) -> Span | None:
+    """The body or place a "to"/"at" of this verb names ("summoned to the Russian Foreign Ministry")."""
+    for p in _preps(tok, {"to", "at"}):
+        for ent in places.ents_of(tok.doc):
+            if p.i < ent.start <= p.i + 3 and ent.label_ in ("ORG", "GPE", "FAC", "LOC"):
+                return ent
+    return None
+
+
+def _needs_venue(tok: Token, objs: list[Token], lex: Triggers, sent: Span) -> bool:
+    return venue_of(tok) is not None
+
+
 def _needs_nothing(tok: Token, objs: list[Token], lex: Triggers, sent: Span) -> bool:
     return True
 
 
 NEEDS: dict[str, Needs] = {"with": _needs_with, "phone": _needs_phone, "object": _needs_object, "place": _needs_place,
-                           "person": _needs_person, "document": _needs_document, "nothing": _needs_nothing}
+                           "person": _needs_person, "document": _needs_document, "venue": _needs_venue,
+                           "nothing": _needs_nothing}
 
 
 def _titled_name(tok: Token) -> bool:

@@ -5,8 +5,9 @@ from spacy.tokens import Doc, Span
 
 from readouts.extract.events import dates, places
 from readouts.extract.events.lexicon import topic_patterns, triggers
-from readouts.extract.events.mentions import Mention
+from readouts.extract.events.mentions import Mention, venue_of
 from readouts.extract.events.places import Place
+from readouts.extract.gazetteer import lexicon as lexicon_of
 from readouts.model import Record
 
 
@@ -92,9 +93,31 @@ def event_place(m: Mention, doc: Doc) -> Place | None:
         got = places.list_after(doc, p.i + 1, b)
         if got:
             found.append((head.i in own, got[0]))
+    body = venue_of(m.trigger) if triggers().verbs.get(m.trigger.lemma_.lower(), {}).get("needs") == "venue" else None
+    if not found and body is not None:
+        found.append((True, places.Place(body.start_char, body.end_char, body.text, None)))
+    if not found and m.type != "call":
+        # a named room, hall or palace wherever the clause puts it ("met with representatives from think tanks
+        # and universities in the Miranda Room of the headquarters ..."): people do not live in rooms
+        venue = next((v for p in doc[a:b] if p.lower_ in ("in", "at") and m.in_scope(p.i)
+                      for v in _venue_after(doc, p.i + 1, b)), None)
+        if venue is not None:
+            found.append((True, venue))
     # said of the event itself first, then a place known to lie in a country ("Melbourne, Australia", not "the Quad")
     found.sort(key=lambda f: (not f[0], f[1].country is None))
     return found[0][1] if found else None
+
+
+def _venue_after(doc: Doc, start: int, stop: int) -> list[places.Place]:
+    """ "met … in the Miranda Room of the headquarters ...": a named room, hall or palace is where a meeting
+    was, though no country or city is named with it."""
+    i = start + (start < stop and doc[start].lower_ in lexicon_of(doc).determiners)
+    j = i
+    while j < stop and doc[j].is_title and not doc[j].is_sent_start:
+        j += 1
+    if j - i < 2 or doc[j - 1].lower_ not in lexicon_of(doc).venue_heads:
+        return []
+    return [places.Place(doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), doc[i:j].text, None)]
 
 
 def topics_of(sents: list[Span], record: Record) -> list[str]:
