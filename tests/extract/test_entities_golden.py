@@ -1,6 +1,7 @@
 """Golden fragments: real sentences from the corpus and the seed release, with the record part they must yield.
 
-Each tests/golden/entities/*.json holds {"text": ..., "expect": {...}}. The expected persons,
+Each tests/golden/entities/*.json holds {"text": ..., "expect": {...}} (and the release's "url" where its
+address names the issuing government). The expected persons,
 organizations and delegations must be contained in the extractor's record (extra entries are
 allowed); "only_positions" lists every title a person may have; names under "not_persons" / "not_organizations" must not appear at all.
 """
@@ -21,7 +22,7 @@ CASES = sorted((GOLDEN / "entities").glob("*.json"))
 @pytest.fixture(scope="module", params=CASES, ids=lambda p: p.stem)
 def case(request) -> tuple[dict, Record]:
     data = json.loads(request.param.read_text(encoding="utf-8"))
-    return data["expect"], extract(data["text"])
+    return data["expect"], extract(data["text"], source=data.get("url"))  # the address, when it names the issuer
 
 
 def _person(record: Record, name: str):

@@ -38,6 +38,8 @@ class Patterns:
     document_end: re.Pattern[str]
     home_side_words: frozenset[str]
     side_after_noun: bool
+    companion_words: frozenset[str]
+    not_companion_words: frozenset[str]
 
 
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE}
@@ -50,7 +52,9 @@ def patterns(lang: str) -> Patterns:
                                                                  re.NOFLAG))
                 for name, p in raw["patterns"].items()}
     return Patterns(**compiled, home_side_words=frozenset(raw.get("home_side_words") or ()),
-                    side_after_noun=bool(raw.get("side_after_noun")))
+                    side_after_noun=bool(raw.get("side_after_noun")),
+                    companion_words=frozenset(raw.get("companion_words") or ()),
+                    not_companion_words=frozenset(raw.get("not_companion_words") or ()))
 
 
 @dataclass
@@ -121,7 +125,10 @@ def _accompanied(found: list[Delegation], doc: Doc, sent: Span, m: re.Match[str]
     lead = _between(person_at_char, sent.start_char, sent.start_char + m.start()) or traveller[:1]
     country = next((c for k in lead if (c := person_country.get(k))), None) or home
     companions = [k for k in companions if person_country.get(k) in (None, country) and k not in lead]
-    if not companions or not lead:
+    said = set(re.findall(r"\w+", sent.text[m.end():stop.start() if stop else None].lower()))
+    rx = patterns(doc.lang_)
+    unnamed = not companions and bool(said & rx.companion_words) and not said & rx.not_companion_words
+    if not (companions or unnamed) or not lead:
         return None
     return _side(found, country, lead + companions, sent)
 
