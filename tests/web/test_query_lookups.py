@@ -27,7 +27,7 @@ def test_person_lookup_matches_part_of_a_name_exact_name_first(api):
     exact = api.get("/api/persons", params={"name": full.upper()}).json()
     assert exact["items"][0]["id"] == eid
     assert api.get("/api/persons", params={"name": "zzqxj"}).json() == {
-        "items": [], "total": 0, "limit": 20, "offset": 0}
+        "items": [], "total": 0, "limit": 20, "offset": 0, "estimated": False}
 
 
 def test_organization_lookup_by_acronym_and_part_of_a_name(api):
