@@ -756,7 +756,25 @@ def events(session: Session, f: EventFilter | None = None, *, limit: int = 20, o
     limit, offset = _paging(limit, offset)
     if f is None or f == EventFilter():
         return _all_events_page(session, limit, offset, oldest_first)
+    if f == EventFilter(person=f.person):
+        return _person_events_page(session, resolve_person(session, f.person or ""), limit, offset, oldest_first)
     return _event_page(session, event_ids(session, f), limit, offset, oldest_first)
+
+
+def _person_events_page(session: Session, person_id: int, limit: int, offset: int,
+                        oldest_first: bool) -> Page[EventSummary]:
+    """A person's events (with those of the persons merged into it), ordered from the index the network
+    keeps: a person in 100,000 events is one sort in memory, not a count and a join over them."""
+    idx = _event_persons_index(session)
+    merged = [person_id, *session.scalars(sa.select(Person.id).where(Person.merged_into_id == person_id))]
+    ids: set[int] = set().union(*(idx.events_of.get(p, ()) for p in merged))
+
+    def key(event_id: int) -> tuple[bool, int, int]:
+        d = idx.date.get(event_id)
+        return d is None, (d.toordinal() if oldest_first else -d.toordinal()) if d else 0, event_id
+    page_ids = sorted(ids, key=key)[offset:offset + limit]
+    rows = {e.id: e for e in session.scalars(sa.select(Event).where(Event.id.in_(page_ids)))}
+    return Page(_summaries(session, [rows[i] for i in page_ids if i in rows]), len(ids), limit, offset)
 
 
 def _event_totals(session: Session) -> tuple[int, int]:
