@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -630,8 +630,10 @@ def counterparts(session: Session, person_id: int, *, limit: int = 50) -> list[C
 def _documents_mentioning(session: Session, doc_col: Any, cond: sa.ColumnElement[bool],
                           limit: int, offset: int) -> Page[DocumentSummary]:
     stmt = (sa.select(*_DOC_COLUMNS).where(Document.id.in_(sa.select(doc_col).where(cond)))
-            .order_by(Document.date.desc(), Document.id.desc()))
-    total = _count(session, cast(Any, stmt))
+            .order_by(Document.date.desc().nulls_last(), Document.id.desc()))
+    # distinct documents among the mentions (every mention's document exists): an index-only count
+    # with migration 0007's indexes
+    total = session.scalar(sa.select(sa.func.count(sa.distinct(doc_col))).where(cond)) or 0
     rows = session.execute(stmt.limit(limit).offset(offset)).all()
     return Page([_doc_summary(r) for r in rows], total, limit, offset)
 
@@ -1034,7 +1036,7 @@ def _find_document(session: Session, doc: int | str) -> Document:
 def documents(session: Session, *, limit: int = 20, offset: int = 0) -> Page[DocumentSummary]:
     """Every document, newest first."""
     limit, offset = _paging(limit, offset)
-    stmt = sa.select(*_DOC_COLUMNS).order_by(Document.date.desc(), Document.id.desc())
+    stmt = sa.select(*_DOC_COLUMNS).order_by(Document.date.desc().nulls_last(), Document.id.desc())
     total = session.scalar(sa.select(sa.func.count(Document.id))) or 0
     return Page([_doc_summary(r) for r in session.execute(stmt.limit(limit).offset(offset)).all()],
                 total, limit, offset)
