@@ -7,7 +7,7 @@ other forms ("reuniones" finds "reunión", "meetings" finds "meeting"):
   so each query word also matches as a prefix of its stem in each pack's language (Snowball
   stemmers, the same algorithms as PostgreSQL's).
 - PostgreSQL stores each document's ``tsvector`` in its own language's configuration (``spanish``
-  for Spanish documents, ``english`` otherwise; migration 0007) over accent-folded text, and a query
+  for Spanish documents, ``english`` otherwise; migration 0008) over accent-folded text, and a query
   is read in every configuration.
 """
 from __future__ import annotations

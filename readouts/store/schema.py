@@ -51,7 +51,7 @@ Views and search:
                           n_documents — a person's positions as a timeline
     documents_fts         SQLite: FTS5 table over documents(title, text), kept by triggers
                           (``rowid`` = ``documents.id``); PostgreSQL: GIN index ``ix_documents_tsv``
-                          on the stored ``tsv`` column: each document in its language, accents folded (0007)
+                          on the stored ``tsv`` column: each document in its language, accents folded (0008)
 
 Both are created by the migration (``readouts/store/migrations``), not by ``create_all``.
 """

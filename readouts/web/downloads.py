@@ -42,7 +42,7 @@ def _events(request: Request, f: EventFilter, oldest_first: bool) -> Iterator[q.
             page = q.events(session, f, limit=q.MAX_LIMIT, offset=offset, oldest_first=oldest_first)
             yield from page.items
             offset += len(page.items)
-            if not page.items or offset >= page.total:
+            if not page.items or (offset >= page.total and not page.estimated):  # an estimate may be low
                 return
 
 
@@ -113,5 +113,5 @@ def paged(request: Request, fetch: Callable[[Session, int], q.Page[T]]) -> Itera
             page = fetch(session, offset)
             yield from page.items
             offset += len(page.items)
-            if not page.items or offset >= page.total:
+            if not page.items or (offset >= page.total and not page.estimated):  # an estimate may be low
                 return

@@ -40,6 +40,23 @@ def test_a_search_matching_more_than_can_be_ranked_lists_newest_first(pg_client,
     assert {h["document"]["id"] for h in newest["items"]} == {h["document"]["id"] for h in ranked["items"]}
 
 
+@pytest.mark.postgres
+def test_a_search_matching_more_than_can_be_counted_says_its_total_is_an_estimate(pg_client, monkeypatch):
+    from readouts import query
+
+    exact = pg_client.get("/api/search", params={"q": "Blinken"}).json()["documents"]
+    assert exact["estimated"] is False and exact["total"] > 2
+    monkeypatch.setattr(query, "COUNTED_MAX", 2)
+    rough = pg_client.get("/api/search", params={"q": "Blinken"}).json()["documents"]
+    assert rough["estimated"] is True and rough["total"] > 2
+    assert [h["document"]["id"] for h in rough["items"]] == [h["document"]["id"] for h in exact["items"]]
+    assert "about" in pg_client.get("/", params={"q": "Blinken"}).text
+    monkeypatch.setattr(query, "RANKED_MAX", 1)  # newest first, so that the download's pages are stable
+    monkeypatch.setattr(query, "MAX_LIMIT", 2)  # pages of two: the estimated total must not end the download
+    rows = pg_client.get("/api/search.json", params={"q": "Blinken"}).json()
+    assert len(rows) == exact["total"]
+
+
 def test_person_lookup_ignores_accents_and_case(api):
     plain = api.get("/api/persons", params={"name": "EBRARD"}).json()
     accented = api.get("/api/persons", params={"name": "ébrard"}).json()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 
+import pytest
+
 from tests.web.test_api import ebrard_id
 
 
@@ -27,7 +29,7 @@ def test_person_lookup_matches_part_of_a_name_exact_name_first(api):
     exact = api.get("/api/persons", params={"name": full.upper()}).json()
     assert exact["items"][0]["id"] == eid
     assert api.get("/api/persons", params={"name": "zzqxj"}).json() == {
-        "items": [], "total": 0, "limit": 20, "offset": 0}
+        "items": [], "total": 0, "limit": 20, "offset": 0, "estimated": False}
 
 
 def test_organization_lookup_by_acronym_and_part_of_a_name(api):
@@ -60,3 +62,27 @@ def test_filtered_network_counts_the_pairs_of_the_filtered_events(api):
         net = api.get("/api/network", params={**params, "max_edges": 2000}).json()
         assert net["total_edges"] == len(pairs), params
         assert {(x["source"], x["target"]): x["n_events"] for x in net["edges"]} == dict(pairs), params
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_a_persons_events_from_the_index_are_the_filters_events(backend, request):
+    """events(person=) reads the in-memory who-took-part-in-what index; it must give the page, order and
+    total that the SQL filter (event_ids) gives, newest and oldest first."""
+    import sqlalchemy as sa
+
+    from readouts import query
+    from readouts.filters import EventFilter
+    from readouts.store import open_store
+    from readouts.store import schema as t
+
+    url = request.getfixturevalue("dev_store" if backend == "sqlite" else "pg_dev_store")
+    with open_store(url) as store, store.session() as s:
+        people = s.scalars(sa.select(t.EventParticipant.person_id).where(t.EventParticipant.person_id.is_not(None))
+                           .group_by(t.EventParticipant.person_id).order_by(sa.func.count().desc()).limit(8)).all()
+        assert len(people) == 8
+        for pid in people:
+            f = EventFilter(person=str(pid))
+            for oldest in (False, True):
+                for offset in (0, 3):
+                    fast = query.events(s, f, limit=5, offset=offset, oldest_first=oldest)
+                    assert fast == query._event_page(s, query.event_ids(s, f), 5, offset, oldest)

@@ -1,7 +1,7 @@
 """PostgreSQL search reads each document in its own language, accents ignored
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-06
 
 The stored ``tsv`` (migration 0004) was English for every document: Spanish words were not stemmed
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
