@@ -63,7 +63,7 @@ def fill(record: Record, doc: Doc) -> None:
         for k in d.members:
             if countries[k] is None and d.country and not ngo(orgs, found[k]):
                 countries[k] = d.country
-    inherit_in_lists(doc, clusters, countries, found, orgs)
+    inherit_in_lists(doc, marks, clusters, countries, found, orgs)
     for k, c in enumerate(clusters):
         if countries[k] is None and not ngo(orgs, found[k]) and k not in undecided:
             countries[k] = contextual_country(doc, marks, c, found[k], home, foreign)

@@ -145,10 +145,13 @@ def ngo(orgs: OrgTable, found: list[Found]) -> bool:
 LIST_REACH = 60  # tokens between "including" and the last official it lists
 
 
-def inherit_in_lists(doc: Doc, clusters: list[Cluster], countries: list[str | None], found: list[list[Found]],
-                      orgs: OrgTable) -> None:
-    """Officials listed after "including" in one sentence share the country of the others listed."""
+def inherit_in_lists(doc: Doc, marks: Marks, clusters: list[Cluster], countries: list[str | None],
+                     found: list[list[Found]], orgs: OrgTable) -> None:
+    """Officials listed after "including" in one sentence share the country of the others listed; those listed
+    after a side ("por Uruguay tomaron parte ...": data/<lang>/words.yaml side_words) serve that side."""
     by_sentence: dict[int, list[tuple[int, int]]] = {}
+    sides: dict[int, str] = {}  # where a side's list opens -> its country
+    side_words = lexicon(doc).side_words
     for k, c in enumerate(clusters):
         for m in c.mentions:
             # "including" opens a list a few names long; looking further back than that in a run-on
@@ -159,9 +162,20 @@ def inherit_in_lists(doc: Doc, clusters: list[Cluster], countries: list[str | No
                 if t.lower_ in lexicon(doc).fw("including"):
                     by_sentence.setdefault(t.i, []).append((m.start, k))
                     break
+                place = marks.place_at.get(t.i)
+                if place is not None and place.start == t.i and t.i > 0 and doc[t.i - 1].lower_ in side_words:
+                    # "y por Uruguay tomaron parte X, Y y Z", "por la parte uruguaya, X": one side's list
+                    sides[t.i] = place.country
+                    by_sentence.setdefault(t.i, []).append((m.start, k))
+                    break
                 if t.is_sent_start:
                     break
-    for members in by_sentence.values():
+    for opener, members in by_sentence.items():
+        if opener in sides:
+            for _, k in members:
+                if countries[k] is None and not ngo(orgs, found[k]):
+                    countries[k] = sides[opener]
+            continue
         known = Counter(countries[k] for _, k in members if countries[k])
         if len(known) == 1:
             country = next(iter(known))
