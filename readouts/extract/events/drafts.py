@@ -14,8 +14,6 @@ from readouts.extract.events.sentences import token_starts
 from readouts.model import Record
 
 ELABORATION_REACH = 6  # sentences after the last one that states an event that may still describe it
-BOILERPLATE = ("###", "for any questions", "for further information", "follow us", "please contact",
-               "attributable to", "office of the spokesperson")
 
 
 @dataclass

@@ -7,7 +7,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span
 
 from readouts.extract.events import dates, header, places
-from readouts.extract.events.drafts import BOILERPLATE, ELABORATION_REACH, Draft, Index, Parties
+from readouts.extract.events.drafts import ELABORATION_REACH, Draft, Index, Parties
 from readouts.extract.events.lexicon import Triggers, country_code, triggers
 from readouts.extract.events.mentions import GROUP, Mention
 from readouts.extract.events.places import Place
@@ -147,7 +147,7 @@ def duplicate(d: Draft, drafts: list[Draft]) -> Draft | None:
 def elaborates(sent: Span, si: int, last: int, idx: Index, main: Draft) -> bool:
     """A sentence with no event of its own goes on about the last one ("They discussed …")."""
     text = sent.text.strip().lower()
-    if len(text) < 20 or any(b in text for b in BOILERPLATE) or si - last > ELABORATION_REACH:
+    if len(text) < 20 or any(b in text for b in triggers().boilerplate) or si - last > ELABORATION_REACH:
         return False
     if text.endswith(":"):
         return False  # "Members of the Presidential Delegation:"

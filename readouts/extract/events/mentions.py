@@ -20,13 +20,6 @@ from spacy.tokens import Doc, Span, Token
 from readouts.extract.events import places
 from readouts.extract.events.lexicon import Triggers, triggers
 
-FUTURE_AUX = {"will", "shall", "'ll", "wo"}
-DOUBT_AUX = {"could", "might", "may", "should"}
-CONDITION_MARKS = {"if", "unless", "whether"}
-PAST_MARKS = {"since", "after"}
-TIME_FRAMES = {"following", "after", "before", "since", "ahead"}
-DEFINITE = {"the", "this", "that", "these", "those"}
-POSSESSIVE = {"his", "her", "their", "its", "our", "my", "your"}
 PLACE_ENTS = {"GPE", "LOC", "FAC"}
 
 
@@ -142,7 +135,7 @@ def _verb_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
     ok = NEEDS[spec.get("needs") or "nothing"](tok, _objects(tok), lex, sent)
     if isinstance(ok, Mention) or ok is None:
         return ok
-    if ok and kind == "meeting" and any(c.lower_ in REMOTE_ADVERBS for c in tok.children):
+    if ok and kind == "meeting" and any(c.lower_ in triggers().remote_adverbs for c in tok.children):
         kind = "call"  # "met virtually with"
     return Mention(kind, tok, tok, True, sent) if ok else None
 
@@ -230,7 +223,6 @@ def _with_follows(tok: Token) -> bool:
     return False
 
 
-REMOTE_ADVERBS = {"virtually", "remotely", "online", "telephonically"}
 
 
 def _by_phone(tok: Token) -> bool:
@@ -271,7 +263,7 @@ def _noun_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
             return None  # "calls for restraint", "a call to action"
         if (not mods & (lex.call_modifiers | lex.in_person_call_modifiers)
                 and (anchor is None or tok.lower_ == "conversation")
-                and not _determiner(tok) & DEFINITE):
+                and not _determiner(tok) & triggers().definite_words):
             return None
     if spec.get("strength") == "weak" and anchor is None and not _acl_light(tok, lex):
         return None
@@ -282,7 +274,7 @@ def _noun_mention(tok: Token, lex: Triggers, sent: Span) -> Mention | None:
         c.ent_type_ == "ORG" or (c.tag_ in ("NNS", "NNPS") and c.lemma_.lower() in lex.party_words)
         for c in tok.subtree if c.i < tok.i)  # "the NATO Foreign Ministers' Meeting"
     m = Mention(kind, tok, anchor or tok, anchor is not None, sent, multilateral=multi)
-    m.definite = bool(_determiner(tok) & (DEFINITE | POSSESSIVE)) or any(
+    m.definite = bool(_determiner(tok) & (triggers().definite_words | triggers().possessive_words)) or any(
         c.dep_ == "poss" for c in tok.children)
     return m
 
@@ -337,10 +329,10 @@ def _status(m: Mention, lex: Triggers) -> str | None:
         kids = list(t.children)
         if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in kids):
             return None
-        if any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in kids):
+        if any(c.dep_ == "mark" and c.lower_ in triggers().condition_marks for c in kids):
             return None
         aux = {c.lower_ for c in kids if c.dep_ in ("aux", "auxpass")}
-        if aux & DOUBT_AUX or ("would" in aux and sent_words & CONDITION_MARKS):
+        if aux & triggers().doubt_aux or ("would" in aux and sent_words & triggers().condition_marks):
             return None
         if t is not anchor and t.lemma_.lower() in lex.aspiration_verbs:
             return None
@@ -362,11 +354,11 @@ def _verb_status(chain: list[Token], lex: Triggers) -> str:
         chain = chain + _clause_chain(chain[0].head)  # "will embark on a trip when he travels to …"
     for t in chain:
         aux = {c.lower_ for c in t.children if c.dep_ in ("aux", "auxpass")}
-        if aux & FUTURE_AUX or "would" in aux:
+        if aux & triggers().future_aux or "would" in aux:
             return "planned"
         if t is not chain[0] and t.lemma_.lower() == "go" and t.tag_ == "VBG":
             return "planned"  # "is going to meet"
-        if any(c.dep_ == "mark" and c.lower_ in PAST_MARKS for c in t.children) and t.tag_ in ("VBD", "VBN"):
+        if any(c.dep_ == "mark" and c.lower_ in triggers().past_marks for c in t.children) and t.tag_ in ("VBD", "VBN"):
             return "referenced"
         if t is not chain[0] and t.lemma_.lower() in lex.announce_verbs:
             return "planned"
@@ -453,7 +445,7 @@ def _cut_holes(ms: list[Mention], lex: Triggers) -> None:
             for c in m.anchor.children:  # "As you saw from the White House, the Secretary will travel …"
                 if c.dep_ == "advcl" and c.lemma_.lower() in lex.reporting_verbs:
                     m.holes.append((c.left_edge.i, c.right_edge.i + 1))
-                if c.dep_ == "prep" and c.lower_ in TIME_FRAMES:  # "Following President Biden's travel to Brussels, …"
+                if c.dep_ == "prep" and c.lower_ in triggers().time_frames:  # "Following President Biden's travel to Brussels, …"
                     m.holes.append((c.left_edge.i, c.right_edge.i + 1))
             for up in m.anchor.ancestors:  # "Biden announced the delegation …": the announcer is no party
                 if up.lemma_.lower() in lex.reporting_verbs:

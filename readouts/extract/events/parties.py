@@ -171,7 +171,7 @@ def _countries(m: Mention, doc: Doc, out: Parties) -> None:
         head = root.head
         side = (root.dep_ in ("nsubj", "nsubjpass") and head in (m.anchor, m.trigger)) or (
             root.dep_ == "pobj" and head.lower_ in ("with", "between", "among") and
-            (head.head in (m.anchor, m.trigger) or head.head.lemma_.lower() in GROUP_NOUNS)) or (
+            (head.head in (m.anchor, m.trigger) or head.head.lemma_.lower() in triggers().group_nouns)) or (
             root.dep_ == "pobj" and head.lower_ in ("from", "of") and head.head.lemma_.lower() in lex.party_words
             and head.head.tag_ in ("NNS", "NNPS") and head.head.ent_type_ != "PERSON")
         if side and code not in out.countries:
@@ -204,8 +204,6 @@ def _country_spans(m: Mention, doc: Doc) -> list[Span]:
             if a <= s.start and s.end <= b and m.in_scope(s.start) and s[0].ent_type_ != "PERSON"]
 
 
-GROUP_NOUNS = {"meeting", "talks", "talk", "dialogue", "summit", "call", "consultation", "consultations",
-               "conversation", "discussion", "discussions", "visit", "signing", "agreement"}
 
 
 def _title_holder(subj: Token, record: Record) -> str | None:
