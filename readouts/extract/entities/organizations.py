@@ -138,6 +138,9 @@ def _grow_body(doc: Doc, marks: Marks, head: int) -> tuple[int, int]:
         nxt = doc[e + 1] if e + 1 < len(doc) else None
         if t.is_title and not marks.title[e]:
             e += 1
+        elif t.lower_ in lexicon(doc).fw("in") and doc[head].lower_ in lexicon(doc).located_body_heads \
+                and e + 1 in marks.place_at and not marks.place_at[e + 1].demonym:
+            e = marks.place_at[e + 1].end  # "the UN Mission in Colombia", "Embajada de Colombia en Panamá"
         elif t.text == "-" and not t.whitespace_ and not doc[e - 1].whitespace_ and nxt is not None and nxt.is_title:
             e += 2
         elif t.lower_ in lexicon(doc).fw("of", "for", "on", "and") and nxt is not None and (nxt.is_title or nxt.lower_ in lexicon(doc).fw("the")):
@@ -241,6 +244,8 @@ def _country(marks: Marks, span: Span) -> str | None:
     for t in span:
         place = marks.place_at.get(t.i)
         if place:
+            if t.i > span.start and span.doc[t.i - 1].lower_ in lexicon(span.doc).fw("in"):
+                return None  # "the UN Mission in Colombia" works in Colombia; it is not Colombia's
             return place.country
     return None
 

@@ -42,6 +42,8 @@ def titles_for(doc: Doc, marks: Marks, orgs: OrgTable, m: Mention, person_at: di
             if found is not None:
                 if k == 0:
                     _named_in_front(doc, marks, orgs, m.end, part[0], found)
+                elif k == 2 and found.org is None:
+                    found.org = _body_led(doc, orgs, part[0])  # "..., which is led by the Special Representative, X"
                 out.extend(split_joined(doc, marks, found))
     return out
 
@@ -53,6 +55,8 @@ def _named_in_front(doc: Doc, marks: Marks, orgs: OrgTable, end: int, start: int
     ("Republic of Korea (ROK) First Vice Foreign Minister Cho Hyun-dong")."""
     if found.org is None:
         _body_after_name(doc, orgs, end, found)
+    if found.org is None:
+        found.org = _body_led(doc, orgs, start)
     inner = _acronym_closed_at(doc, start - 1)
     if inner is None:
         return
@@ -61,6 +65,25 @@ def _named_in_front(doc: Doc, marks: Marks, orgs: OrgTable, end: int, start: int
     place = marks.place_at.get(inner - 2)
     if found.country is None and place is not None:
         found.country = place.country
+
+
+def _body_led(doc: Doc, orgs: OrgTable, start: int) -> str | None:
+    """ "the UN Mission in Colombia, which is led by the Special Representative ..., Jean Arnault": the body a
+    title is said to lead, named right before "led by" (data/<lang>/words.yaml led_by)."""
+    i = start - 1
+    while i >= 0 and doc[i].lower_ in lexicon(doc).fw("the"):
+        i -= 1
+    for phrase in lexicon(doc).led_by:
+        words = phrase.split()
+        k = i - len(words) + 1
+        if k < 1 or [t.lower_ for t in doc[k:i + 1]] != words:
+            continue
+        j = k - 1
+        while j >= 0 and (doc[j].lower_ in lexicon(doc).relative_words or doc[j].text == ","):
+            j -= 1  # ", which is", ", que es"
+        span = orgs.span_at(j) if j >= 0 else None
+        return orgs.at[span[0]] if span is not None and span[1] == j + 1 else None
+    return None
 
 
 def _acronym_closed_at(doc: Doc, close: int) -> int | None:
