@@ -82,7 +82,8 @@ class Gazetteer:
     not_bodies: frozenset[str] = frozenset()
     not_persons: frozenset[str] = frozenset()
     cctld: dict[str, str] = field(default_factory=dict)  # country-code domain -> ISO alpha-3
-    government_host_labels: frozenset[str] = frozenset()  # lower-cased phrases that are never a person ("pell grant")
+    government_host_labels: frozenset[str] = frozenset()
+    generic_owners: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "foreign ministry" -> every body's key  # lower-cased phrases that are never a person ("pell grant")
     matchers: dict[int, Matchers] = field(default_factory=dict)
 
     def matchers_for(self, vocab: Vocab) -> Matchers:
@@ -181,8 +182,11 @@ def load(lang: str = "en") -> Gazetteer:
     assert isinstance(titles, dict)
     heads = frozenset(h.lower() for h in titles["heads"])
     modifiers = frozenset(m.lower() for m in titles["modifiers"])
-    agencies = _yaml(lang, "agencies.yaml")
-    assert isinstance(agencies, list)
+    agencies = _agencies(_yaml(lang, "agencies.yaml"))
+    owners: dict[str, list[str]] = {}
+    for a in agencies.values():
+        for g in a.generic:
+            owners.setdefault(g.lower(), []).append(a.key)
     return Gazetteer(
         lang=lang,
         words=Words(_yaml(lang, "words.yaml")),
@@ -198,7 +202,8 @@ def load(lang: str = "en") -> Gazetteer:
         home_titles=frozenset(t.lower() for t in titles.get("home_titles") or ()),
         ranks=frozenset(t.lower() for t in titles.get("ranks") or ()),
         never_held_by={k: frozenset(t.lower() for t in v) for k, v in (titles.get("never_held_by") or {}).items()},
-        agencies=_agencies(agencies),
+        agencies=agencies,
+        generic_owners={k: tuple(v) for k, v in owners.items()},
         cities=_tsv(lang, "cities.tsv"),
         officials=_tsv(lang, "officials.tsv"),
         not_bodies=frozenset(_lines(lang, "not_bodies.txt")),

@@ -88,10 +88,13 @@ def _positions(doc: Doc, marks: Marks, orgs: OrgTable, c: Cluster, person_at: di
                 spans[key] = {tuple(x) for x in f.evidence}
                 out.append(f)
             else:
+                kept = seen[key]
+                kept.org = kept.org or f.org  # "Secretary General Luis Almagro ... OAS Secretary General, Luis Almagro"
+                kept.country = kept.country or f.country
                 for span in f.evidence:
                     if tuple(span) not in spans[key]:
                         spans[key].add(tuple(span))
-                        seen[key].evidence.append(span)
+                        kept.evidence.append(span)
     return _without_shorter(out)
 
 

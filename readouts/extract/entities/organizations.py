@@ -72,8 +72,11 @@ def gazetteer_orgs(doc: Doc, marks: Marks) -> tuple[OrgTable, list[tuple[int, in
 def other_orgs(doc: Doc, marks: Marks, table: OrgTable, generic: list[tuple[int, int, str]],
                person_tokens: set[int]) -> OrgTable:
     for s, e, key in generic:
-        if key in table.entries and table.entries[key].spans:
-            table.add(key, s, e, doc[s:e].text)
+        # "the Foreign Ministry" is the one of the bodies that go by that name which the document names in full
+        owners = marks.gaz.generic_owners.get(doc[s:e].text.lower(), (key,))
+        named = next((k for k in owners if k in table.entries and table.entries[k].spans), None)
+        if named is not None:
+            table.add(named, s, e, doc[s:e].text)
         else:
             _add_candidate(doc, marks, table, s, e, person_tokens)
     for ent in doc.ents:
