@@ -120,3 +120,15 @@ def test_every_trigger_verb_needs_a_known_check():
 
     unknown = {verb: spec["needs"] for verb, spec in triggers().verbs.items() if spec.get("needs", "nothing") not in NEEDS}
     assert not unknown, f"data/en/events_triggers.yaml: verbs whose 'needs' no check answers: {unknown}"
+
+
+def test_a_release_with_no_date_given_is_dated_by_its_top_lines(corpus_dir):
+    import gzip
+
+    from readouts.extract import extract
+
+    with gzip.open(corpus_dir / "world-en-releases.jsonl.gz", "rt", encoding="utf-8") as fh:
+        doc = next(d for d in map(json.loads, fh) if d["id"] == "argentina_mfa-4c811f94b1")
+    assert "Wednesday, 11 December 2019" in doc["text"][:200]
+    record = extract(doc["text"], title=doc["title"])  # no date given
+    assert record.document.date == "2019-12-11"

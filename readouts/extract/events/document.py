@@ -18,6 +18,17 @@ from readouts.model import Record
 _DATELINE = re.compile(r"^[ \t]*([A-Z][A-Za-z.’' -]{1,40}?(?:, [A-Z][A-Za-z.’' -]{1,30})?),[ \t]+"
                        r"((?:[A-Z][a-z]+day, )?(?:\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+\.? \d{1,2}, \d{4}))[ \t]*$", re.MULTILINE)
 DATELINE_REACH = 400  # characters from the start in which a dateline stands
+_DATE_LINE = re.compile(r"^[ \t]*(?:[A-Z][a-z]+day,? )?(\d{1,2} [A-Z][a-z]+,? \d{4}|[A-Z][a-z]+\.? \d{1,2},? \d{4})[ \t]*$",
+                        re.MULTILINE)
+
+
+def opening_date(text: str) -> str | None:
+    """The day a release gives at its top, on a line of its own or in a dateline (ISO), if any."""
+    m = _DATE_LINE.search(text, 0, DATELINE_REACH)
+    if m is not None:
+        return dates.resolve(m.group(1), None)
+    m = _DATELINE.search(text, 0, DATELINE_REACH)
+    return dates.resolve(m.group(2), None) if m is not None else None
 
 
 def dateline(record: Record, drafts: list[Draft]) -> None:

@@ -15,7 +15,13 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from readouts.extract import budget
-from readouts.extract.events.document import dateline, headline, round_of_calls, same_day_as_before
+from readouts.extract.events.document import (
+    dateline,
+    headline,
+    opening_date,
+    round_of_calls,
+    same_day_as_before,
+)
 from readouts.extract.events.drafts import Draft, Index
 from readouts.extract.events.grouping import (
     antecedent,
@@ -41,6 +47,10 @@ from readouts.model import Event, Participants, Record
 
 
 def fill(record: Record, doc: Doc) -> None:
+    if record.document.date is None:
+        # a release with no date given states it at its top ("Wednesday, 11 December 2019", "New York, 4
+        # December 2013"): that is the day "today" means and the day of what happened with no date of its own
+        record.document.date = opening_date(record.document.text)
     lex = triggers()
     idx = Index(record, doc)
     drafts: list[Draft] = []
