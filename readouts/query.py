@@ -394,8 +394,12 @@ def _search_postgres(session: Session, words: str, limit: int, offset: int) -> P
         f"SELECT count(*) FROM (SELECT 1 FROM documents WHERE {where} LIMIT {COUNTED_MAX + 1}) m"),
         {"q": words}).scalar_one()
     estimated = total > COUNTED_MAX
+    # Newest first: many matches (uncounted) are found by walking ix_documents_newest and stop at the
+    # page's end; a few thousand are read whole and sorted ("date + 0" keeps the planner off that walk,
+    # which for a word found only in old documents would read the tsvector of nearly every document).
+    newest = "date DESC NULLS LAST, id DESC" if estimated else "(date + 0) DESC NULLS LAST, id DESC"
     rank, order = (("ts_rank(tsv, plainto_tsquery('english', :q))", "r DESC, id") if total <= RANKED_MAX
-                   else ("0", "date DESC NULLS LAST, id DESC"))
+                   else ("0", newest))
     rows = session.execute(sa.text(
         "SELECT p.id, p.title, p.date, p.source, p.external_id, "
         "ts_headline('english', p.text, plainto_tsquery('english', :q), "
