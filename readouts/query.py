@@ -50,7 +50,7 @@ class Page(Generic[T]):
     total: int
     limit: int
     offset: int
-    estimated: bool = False  # total is an estimate, over 20,000 (a search matching very many documents)
+    estimated: bool = False  # the list holds more than ``total - 1`` (20,000) items: counting stopped there
 
 
 @dataclass
@@ -374,7 +374,7 @@ def _search_sqlite(session: Session, match: str, limit: int, offset: int) -> Pag
 
 
 RANKED_MAX = 2000  # a search matching more documents lists them newest first: ranking reads every match
-COUNTED_MAX = 20_000  # a search the planner expects to match more gives that estimate as its total
+COUNTED_MAX = 20_000  # on PostgreSQL, a search or event list counts this far: past it, "over 20,000"
 
 
 def _planned_rows(session: Session, sql: str, params: dict[str, Any]) -> int:
@@ -388,16 +388,20 @@ def _search_postgres(session: Session, words: str, limit: int, offset: int) -> P
     ``ix_documents_newest`` index answers page by page."""
     query = pg_query(":q")
     where = f"tsv @@ ({query})"
-    # Counting 400,000 matches reads 400,000 rows (seconds): past COUNTED_MAX the total is the planner's
-    # estimate (from the column's statistics, so rough), at least COUNTED_MAX + 1, and says so.
+    # Counting 400,000 matches reads 400,000 rows (seconds): the count stops past COUNTED_MAX and the
+    # page says "over 20,000". When the planner expects that many, even the capped count is skipped (its
+    # plan for so common a word may read the table).
     estimate = _planned_rows(session, f"SELECT 1 FROM documents WHERE {where}", {"q": words})
     total = COUNTED_MAX + 1 if estimate > COUNTED_MAX else session.execute(sa.text(
         f"SELECT count(*) FROM (SELECT 1 FROM documents WHERE {where} LIMIT {COUNTED_MAX + 1}) m"),
         {"q": words}).scalar_one()
     estimated = total > COUNTED_MAX
-    total = max(total, estimate) if estimated else total
+    # Newest first: many matches (uncounted) are found by walking ix_documents_newest and stop at the
+    # page's end; a few thousand are read whole and sorted ("date + 0" keeps the planner off that walk,
+    # which for a word found only in old documents would read the tsvector of nearly every document).
+    newest = "date DESC NULLS LAST, id DESC" if estimated else "(date + 0) DESC NULLS LAST, id DESC"
     rank, order = ((f"ts_rank(tsv, {query})", "r DESC, id") if total <= RANKED_MAX
-                   else ("0", "date DESC NULLS LAST, id DESC"))
+                   else ("0", newest))
     rows = session.execute(sa.text(
         "SELECT p.id, p.title, p.date, p.source, p.external_id, "
         f"ts_headline({pg_config('p.language')}, p.text, {query}, "
@@ -815,18 +819,28 @@ def timeline(session: Session, country_a: str, country_b: str, *, since: str | N
 
 def _event_page(session: Session, ids: sa.Select[Any], limit: int, offset: int,
                 oldest_first: bool = False) -> Page[EventSummary]:
-    total = _count(session, ids)
+    total, estimated = _capped_count(session, ids)
     # NULLS LAST rather than a leading "date IS NULL" key: ix_events_date_id / ix_events_newest (migration
     # 0006) then give the order, and a page of a large selection stops after its rows. A small selection
     # (under 1 in 20 events) is better read whole and sorted than found by walking the date index past
     # every other event, which PostgreSQL's planner would otherwise do; "date + 0" keeps it off the index.
     key: Any = Event.date
-    if total * 20 < _event_totals(session)[0] and session.get_bind().dialect.name == "postgresql":
+    if not estimated and total * 20 < _event_totals(session)[0] and session.get_bind().dialect.name == "postgresql":
         key = Event.date + 0
     order = [(key.asc() if oldest_first else key.desc()).nulls_last(), Event.id]
     rows = session.scalars(sa.select(Event).where(Event.id.in_(ids)).order_by(*order)
                            .limit(limit).offset(offset)).all()
-    return Page(_summaries(session, list(rows)), total, limit, offset)
+    return Page(_summaries(session, list(rows)), total, limit, offset, estimated)
+
+
+def _capped_count(session: Session, ids: sa.Select[Any]) -> tuple[int, bool]:
+    """How many rows ``ids`` selects; on PostgreSQL the count stops past COUNTED_MAX (an exact count of
+    the 500,000 events with a U.S. side reads them all), and (COUNTED_MAX + 1, True) says so."""
+    if session.get_bind().dialect.name != "postgresql":
+        return _count(session, ids), False
+    n = session.scalar(sa.select(sa.func.count()).select_from(
+        ids.order_by(None).limit(COUNTED_MAX + 1).subquery())) or 0
+    return n, n > COUNTED_MAX
 
 
 def _summaries(session: Session, rows: list[Event]) -> list[EventSummary]:

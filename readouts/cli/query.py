@@ -38,7 +38,7 @@ def _table(title: str, columns: list[str], rows: list[list[Any]], caption: str |
 
 def _paged(page: Any) -> str:
     shown = f"{page.offset + 1}–{page.offset + len(page.items)}" if page.items else "0"
-    return f"{shown} of {page.total}"
+    return f"{shown} of over {page.total - 1:,}" if page.estimated else f"{shown} of {page.total}"
 
 
 def _names(refs: list[Any], n: int = 4) -> str:

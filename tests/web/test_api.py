@@ -48,13 +48,31 @@ def test_a_search_matching_more_than_can_be_counted_says_its_total_is_an_estimat
     assert exact["estimated"] is False and exact["total"] > 2
     monkeypatch.setattr(query, "COUNTED_MAX", 2)
     rough = pg_client.get("/api/search", params={"q": "Blinken"}).json()["documents"]
-    assert rough["estimated"] is True and rough["total"] > 2
+    assert rough["estimated"] is True and rough["total"] == 3
     assert [h["document"]["id"] for h in rough["items"]] == [h["document"]["id"] for h in exact["items"]]
-    assert "about" in pg_client.get("/", params={"q": "Blinken"}).text
+    assert "over 2</span>" in pg_client.get("/", params={"q": "Blinken"}).text
     monkeypatch.setattr(query, "RANKED_MAX", 1)  # newest first, so that the download's pages are stable
     monkeypatch.setattr(query, "MAX_LIMIT", 2)  # pages of two: the estimated total must not end the download
     rows = pg_client.get("/api/search.json", params={"q": "Blinken"}).json()
     assert len(rows) == exact["total"]
+
+
+@pytest.mark.postgres
+def test_an_event_list_longer_than_is_counted_says_over_and_still_pages_and_downloads_whole(pg_client,
+                                                                                           monkeypatch):
+    """On PostgreSQL an event list counts up to readouts.query.COUNTED_MAX: past it the total is
+    COUNTED_MAX + 1 with "estimated", the page says "over N", and pages and downloads still hold it all."""
+    from readouts import query
+
+    exact = pg_client.get("/api/events", params={"country": "USA", "limit": 500}).json()
+    assert exact["estimated"] is False and exact["total"] > 4
+    monkeypatch.setattr(query, "COUNTED_MAX", 3)
+    capped = pg_client.get("/api/events", params={"country": "USA", "limit": 500}).json()
+    assert capped["estimated"] is True and capped["total"] == 4
+    assert capped["items"] == exact["items"]
+    assert "over 3</span>" in pg_client.get("/events", params={"country": "USA"}).text
+    monkeypatch.setattr(query, "MAX_LIMIT", 2)
+    assert len(pg_client.get("/api/events.json", params={"country": "USA"}).json()) == exact["total"]
 
 
 def test_person_lookup_ignores_accents_and_case(api):
