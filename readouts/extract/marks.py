@@ -100,3 +100,10 @@ def _longest(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         out.append((k, s, e))
     return sorted(out, key=lambda t: t[1])
 
+
+def text_of(doc: Doc) -> str:
+    """The doc's text, joined once per document (``Doc.text`` joins every token on each access)."""
+    cached = doc.user_data.get("readouts.text")
+    if cached is None:
+        cached = doc.user_data["readouts.text"] = doc.text
+    return cached  # type: ignore[no-any-return]

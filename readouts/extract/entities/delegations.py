@@ -19,7 +19,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from readouts.extract.languages import data_file
-from readouts.extract.marks import Marks
+from readouts.extract.marks import Marks, text_of
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def find(doc: Doc, marks: Marks, person_at_char: list[tuple[int, int, int]], hom
     found: list[Delegation] = []
     last: Delegation | None = None
     traveller: list[int] = []
-    text_all = doc.text  # rebuilt from the tokens on every access: read it once
+    text_all = text_of(doc)  # Doc.text is rebuilt from the tokens on every access
     travel_news = rx.travel_news.search(text_all) is not None
     for sent in doc.sents:
         text = sent.text

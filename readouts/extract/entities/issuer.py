@@ -13,7 +13,7 @@ from readouts.extract import gazetteer
 from readouts.extract.entities.countries import known_official
 from readouts.extract.entities.persons import Cluster
 from readouts.extract.gazetteer import lexicon
-from readouts.extract.marks import Marks, Place
+from readouts.extract.marks import Marks, Place, text_of
 
 
 def home_country(doc: Doc, marks: Marks, source: str | None, clusters: Sequence[Cluster] = ()) -> str | None:
@@ -24,7 +24,7 @@ def home_country(doc: Doc, marks: Marks, source: str | None, clusters: Sequence[
     Minister Mevlüt Çavuşoğlu with ...": Türkiye); else the country the text names most, not counting
     the countries it attaches to someone else's office ("Japan's Special Envoy", "President of the French
     Republic") or sends someone to ("a working visit to Washington DC and New York, USA")."""
-    text = doc.text  # built from the tokens on every access: read it once
+    text = text_of(doc)  # Doc.text is rebuilt from the tokens on every access
     head, tail = text[:400], text[-200:]
     if any(m in head or m in tail for m in lexicon(doc).us_markers) or (source and any(
             m in source for m in lexicon(doc).us_source_markers)):

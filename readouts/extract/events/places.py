@@ -10,12 +10,12 @@ from spacy.tokens import Doc, Span
 
 from readouts.extract import gazetteer
 from readouts.extract.events.lexicon import country_code, places
+from readouts.extract.marks import text_of
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _ENTS_KEY = "readouts.events.ents"
 _BY_START_KEY = "readouts.events.ents_by_start"
 _COUNTRIES_KEY = "readouts.events.countries"
-_TEXT_KEY = "readouts.events.text"
 _JOINERS = {",", ";", "and", "the", "&", "as", "well"}
 
 
@@ -143,14 +143,6 @@ def _ents_by_start(doc: Doc) -> tuple[dict[int, Span], dict[int, Span]]:
         ents = ents_of(doc)
         cached = doc.user_data[_BY_START_KEY] = ({e.start: e for e in ents if e.label_ in PLACE_LABELS},
                                                  {e.start: e for e in ents if e.label_ not in PLACE_LABELS})
-    return cached  # type: ignore[no-any-return]
-
-
-def text_of(doc: Doc) -> str:
-    """The doc's text, joined once (``Doc.text`` joins every token on each call)."""
-    cached = doc.user_data.get(_TEXT_KEY)
-    if cached is None:
-        cached = doc.user_data[_TEXT_KEY] = doc.text
     return cached  # type: ignore[no-any-return]
 
 

@@ -1,6 +1,10 @@
 """When and where an event happened, and what it was about."""
 from __future__ import annotations
 
+import bisect
+import itertools
+from collections.abc import Callable
+
 from spacy.tokens import Doc, Span
 
 from readouts.extract.events import dates, places
@@ -123,18 +127,30 @@ def _venue_after(doc: Doc, start: int, stop: int) -> list[places.Place]:
 def topics_of(sents: list[Span], record: Record) -> list[str]:
     """Labels whose words are in the evidence as something talked about: not inside a name ("the Election
     Commission", "Minister of Health"), not in a sentence that congratulates someone on an "election"."""
-    names = [(s, e) for x in [*record.persons, *record.organizations] for s, e in x.mentions]  # type: ignore[attr-defined]
+    inside_name = _name_spans(record)
     out: list[str] = []
     for sent in sents:
         if any(t.lemma_.lower().startswith("congratulat") for t in sent):
             continue
-        base = sent.start_char
+        base, text = sent.start_char, sent.text  # Span.text is rebuilt from the tokens on every access
         for label, rx in topic_patterns():
             if label in out:
                 continue
-            for hit in rx.finditer(sent.text):
-                a, b = base + hit.start(), base + hit.end()
-                if not any(s < b and a < e for s, e in names):
+            for hit in rx.finditer(text):
+                if not inside_name(base + hit.start(), base + hit.end()):
                     out.append(label)
                     break
     return out
+
+
+def _name_spans(record: Record) -> Callable[[int, int], bool]:
+    """Does the text from a to b touch a person's or a body's name? (bisected: a transcript names hundreds)"""
+    spans = sorted((int(s), int(e)) for x in [*record.persons, *record.organizations]
+                   for s, e in x.mentions)  # type: ignore[attr-defined]
+    starts = [s for s, _ in spans]
+    reach = list(itertools.accumulate((e for _, e in spans), max))  # the furthest end of the spans so far
+
+    def touches(a: int, b: int) -> bool:
+        k = bisect.bisect_left(starts, b)  # the spans that start before b
+        return k > 0 and reach[k - 1] > a
+    return touches
