@@ -166,9 +166,11 @@ def _agencies(rows: list[dict]) -> dict[str, Agency]:
     return out
 
 
-def abbreviations(lang: str = "en") -> list[str]:
-    """Abbreviations the tokenizer must keep whole (data/<lang>/abbreviations.txt)."""
-    return _lines(lang, "abbreviations.txt")
+@lru_cache(maxsize=4)
+def abbreviations(lang: str = "en") -> tuple[str, ...]:
+    """Abbreviations the tokenizer must keep whole (data/<lang>/abbreviations.txt), read once: the pipeline and
+    the matchers' tokenizer both take them."""
+    return tuple(_lines(lang, "abbreviations.txt"))
 
 
 def lexicon(doc: Doc) -> Words:

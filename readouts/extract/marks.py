@@ -60,9 +60,6 @@ class Marks:
                 city_at.update((i, city) for i in range(s, e))
         return cls(doc, gaz, title, honorific, place_at, places, agencies, city_at=city_at)
 
-    def is_title_word(self, tok: Token) -> bool:
-        return self.title[tok.i] or tok.lower_ in self.gaz.title_modifiers and tok.is_title
-
     def name_like(self, tok: Token) -> bool:
         """Could this token be part of a personal name?"""
         text = tok.text
@@ -84,9 +81,6 @@ class Marks:
         return (len(tok.text) >= 2 and tok.is_alpha and 0 < i < len(doc) - 1
                 and (self.honorific[i - 1] or self.title[i - 1]) and doc[i + 1].is_title and doc[i + 1].is_alpha
                 and "\n" not in tok.whitespace_)
-
-    def country_at(self, i: int) -> Place | None:
-        return self.place_at.get(i)
 
 
 def _longest(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

@@ -76,16 +76,14 @@ def sentence_hints(doc: Doc) -> Doc:
     return doc
 
 
+def _document(source: SourceDocument, lang: str) -> Document:
+    return Document(id=source.id or document_id(source.text), title=source.title, date=source.date,
+                    source=source.url or (source.name if source.name != "<stdin>" else None), text=source.text,
+                    language=lang)
+
+
 def build_record(doc: Doc, source: SourceDocument) -> Record:
-    document = Document(
-        id=source.id or document_id(source.text),
-        title=source.title,
-        date=source.date,
-        source=source.url or (source.name if source.name != "<stdin>" else None),
-        text=source.text,
-        language=doc.lang_,
-    )
-    record = Record(document=document, extractor_version=EXTRACTOR_VERSION)
+    record = Record(document=_document(source, doc.lang_), extractor_version=EXTRACTOR_VERSION)
     budget.start()
     entities.fill(record, doc)  # persons, organizations, positions, delegations
     budget.check("entities")
@@ -123,9 +121,7 @@ def no_pack_reason(lang: str) -> str:
 def text_only(src: SourceDocument, lang: str) -> Record:
     """The record of a document in a language with no pack: the document and its text, no facts. It is
     stored and searchable; ``has_pack`` tells callers to say why it has no facts."""
-    document = Document(id=src.id or document_id(src.text), title=src.title, date=src.date,
-                        source=src.url or (src.name if src.name != "<stdin>" else None), text=src.text, language=lang)
-    return Record(document=document, extractor_version=EXTRACTOR_VERSION)
+    return Record(document=_document(src, lang), extractor_version=EXTRACTOR_VERSION)
 
 
 def extract_documents(sources: Iterable[SourceDocument], *, batch_size: int | None = None

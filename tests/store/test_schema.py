@@ -36,3 +36,18 @@ def test_full_text_search_index_exists(db_url):
 def test_plain_postgresql_url_uses_psycopg():
     assert normalise_url("postgresql://u@h:5/db") == "postgresql+psycopg://u@h:5/db"
     assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_the_search_migration_builds_what_search_terms_reads():
+    """Migration 0008 keeps its own copy of the tsvector expression; if readouts.search_terms changes how
+    documents are indexed, a new migration must follow, and this test says so."""
+    import importlib.util
+    from pathlib import Path
+
+    from readouts.search_terms import pg_tsvector
+
+    path = Path(__file__).resolve().parents[2] / "readouts/store/migrations/versions/0008_search_in_each_language.py"
+    spec = importlib.util.spec_from_file_location("m0008", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    assert module.NEW_TSV == pg_tsvector("language", "coalesce(title, '') || ' ' || text")

@@ -184,19 +184,3 @@ def country_tokens(doc: Doc, i: int, stop: int) -> Span | None:
         if country_code(span.text, demonyms=False):
             return span
     return None
-
-
-def places_in(doc: Doc, start: int, stop: int, preps: frozenset[str]) -> list[Place]:
-    """Places introduced by one of ``preps`` ("in", "at") within tokens [start, stop)."""
-    out: list[Place] = []
-    i = start
-    while i < stop:
-        if doc[i].lower_ in preps:
-            got = list_after(doc, i + 1, stop)
-            if got:
-                out.extend(got)
-                i = doc.char_span(got[-1].start, got[-1].end, alignment_mode="expand").end  # type: ignore[union-attr]
-                continue
-        i += 1
-    return out
-
