@@ -66,3 +66,12 @@ def test_a_malformed_language_field_is_a_clear_error(cli, tmp_path):
     result = cli("extract", str(src), "--format", "jsonl")
     assert result.exit_code == 1
     assert "'language' must be an ISO 639-1 code" in result.stderr
+
+
+def test_the_cli_says_why_a_document_has_no_facts(cli, tmp_path):
+    src = tmp_path / "fr.txt"
+    src.write_text("Le ministre des Affaires étrangères a rencontré son homologue allemand à Paris.\n", encoding="utf-8")
+    result = cli("extract", str(src), "--format", "jsonl")
+    assert result.exit_code == 0
+    assert "text only:" in result.stderr and "'fr'" in result.stderr
+    assert json.loads(result.stdout)["document"]["language"] == "fr"
