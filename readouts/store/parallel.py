@@ -159,7 +159,14 @@ class LocalPool:
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
 
     def submit(self, index: int, docs: list[SourceDocument]) -> Future:
-        return self.pool.submit(extract_partition, index, docs, self.batch_size)
+        try:
+            return self.pool.submit(extract_partition, index, docs, self.batch_size)
+        except BrokenProcessPool as e:
+            # a worker died while the parent was writing: the partition is lost like those already out,
+            # and the next wait hands it to recover() with them
+            lost: Future = Future()
+            lost.set_exception(e)
+            return lost
 
     def wait(self, futures: list[Any]) -> set[Any]:
         return wait(futures, return_when=FIRST_COMPLETED).done
