@@ -133,6 +133,8 @@ def split(
 def _summary(report, as_json: bool, verb: str) -> None:  # type: ignore[no-untyped-def]
     for f in getattr(report, "ignored", ()):
         err_console.print(f"[yellow]ignored:[/] {f.name}: {f.reason}", soft_wrap=True)
+    for f in getattr(report, "text_only", ()):
+        err_console.print(f"[yellow]text only:[/] {f.name}: {f.reason}", soft_wrap=True)
     for f in report.failed:
         warn_item(f.name, f.reason)
     if as_json:

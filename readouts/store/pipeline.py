@@ -41,6 +41,7 @@ class Report:
     skipped: int = 0
     failed: list[Failure] = field(default_factory=list)
     ignored: list[Failure] = field(default_factory=list)  # files in a folder not read (unknown type), and why
+    text_only: list[Failure] = field(default_factory=list)  # stored with no facts: a language with no pack
     seconds: float = 0.0
     resolution: dict | None = None  # what the cross-document resolution step did (ResolveReport.as_dict)
     workers: dict[str, float] = field(default_factory=dict)  # worker (host:pid) -> its peak RSS in MB
@@ -50,6 +51,7 @@ class Report:
         return {"stored": self.stored, "skipped": self.skipped, "failed": len(self.failed),
                 "failures": [{"name": f.name, "reason": f.reason} for f in self.failed],
                 "ignored": [{"name": f.name, "reason": f.reason} for f in self.ignored],
+                "text_only": [{"name": f.name, "reason": f.reason} for f in self.text_only],
                 "seconds": round(self.seconds, 2), "docs_per_second": round(rate, 2),
                 "resolution": self.resolution,
                 "workers": {w: round(mb, 1) for w, mb in sorted(self.workers.items())}}
@@ -141,6 +143,7 @@ def _store_group(store: Store, group: list[Result], report: Report
     except SQLAlchemyError:
         return [_store_one(store, src, result, report) for src, result in group]
     report.stored += len(records)
+    _note_text_only(records, report)
     kinds = []
     for src, result in group:
         if isinstance(result, Exception):
@@ -165,7 +168,15 @@ def _store_one(store: Store, src: SourceDocument, result: Record | ReadoutsError
                                                f"{str(cause).splitlines()[0]}"))
         return "failed"
     report.stored += 1
+    _note_text_only([(src, result)], report)
     return "stored"
+
+
+def _note_text_only(records: list[tuple[SourceDocument, Record]], report: Report) -> None:
+    from readouts.extract.pipeline import has_pack, no_pack_reason
+
+    report.text_only.extend(Failure(src.name, no_pack_reason(rec.document.language))
+                            for src, rec in records if not has_pack(rec.document.language))
 
 
 def _reason(name: str, error: Exception | None) -> str:

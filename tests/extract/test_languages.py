@@ -75,3 +75,18 @@ def test_the_cli_says_why_a_document_has_no_facts(cli, tmp_path):
     assert result.exit_code == 0
     assert "text only:" in result.stderr and "'fr'" in result.stderr
     assert json.loads(result.stdout)["document"]["language"] == "fr"
+
+
+def test_an_ingest_stores_a_document_with_no_pack_searchable_and_says_why(cli, tmp_path, monkeypatch):
+    from readouts.query import search_documents
+    from readouts.store import open_store
+
+    src = tmp_path / "fr.txt"
+    src.write_text("Le ministre des Affaires étrangères a rencontré son homologue allemand à Paris.\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("READOUTS_DB", db)
+    result = cli("ingest", str(src))
+    assert result.exit_code == 0, result.stderr
+    assert "text only:" in result.stderr and "'fr'" in result.stderr
+    with open_store(db) as store, store.session() as s:
+        assert [h.document.title for h in search_documents(s, "homologue").items] == [None]
