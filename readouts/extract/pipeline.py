@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from readouts import settings
 from readouts.errors import InputError, ReadoutsError
-from readouts.extract import budget, entities, events, gazetteer, languages
+from readouts.extract import budget, entities, events, gazetteer, languages, memo_pipes
 from readouts.ingest.readers import SourceDocument, check_text
 from readouts.model import Document, Record, document_id
 
@@ -37,6 +37,7 @@ def load_nlp(lang: str = "en") -> Language:
         raise ReadoutsError(f"spaCy pipeline {name!r} ({pack.name}) is not installed; run the README's setup "
                             f"command (it installs the pipelines from requirements.lock): {e}") from None
     nlp.max_length = max(nlp.max_length, settings.get_int("max_document_bytes"))
+    memo_pipes.install(nlp)  # the same attributes and lemmas, each distinct token key worked out once
     if "parser" in nlp.pipe_names and "readouts_sentence_hints" not in nlp.pipe_names:
         nlp.add_pipe("readouts_sentence_hints", before="parser")
     if pack.entity_labels and "ner" in nlp.pipe_names:
