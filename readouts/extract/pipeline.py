@@ -1,6 +1,7 @@
 """Loading the spaCy pipeline once and running every stage over its Docs."""
 from __future__ import annotations
 
+import gc
 import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -45,6 +46,7 @@ def load_nlp(lang: str = "en") -> Language:
     tokenizer: Any = nlp.tokenizer
     for abbreviation in gazetteer.abbreviations(lang):  # "the Hon. Marise Payne": no sentence ends at "Hon"
         tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+    gc.freeze()  # the pipeline lives as long as the process: the collection after each batch need not walk it
     return nlp
 
 
@@ -133,19 +135,28 @@ def extract_documents(sources: Iterable[SourceDocument], *, batch_size: int | No
     size = batch_size or settings.get_int("batch_size")
     budget = settings.get_int("batch_chars")
     for group in batches(sources, size=size, max_chars=budget):
-        for lang, run in groupby(((language_of(src), src) for src in group), key=lambda t: t[0]):
-            docs = [src for _, src in run]
-            if not has_pack(lang):
-                yield from ((src, text_only(src, lang)) for src in docs)
-                continue
-            nlp = load_nlp(lang)
-            for doc, src in zip(nlp.pipe([s.text for s in docs], batch_size=len(docs)), docs):
-                try:
-                    yield src, build_record(doc, src)
-                except InputError as e:
-                    yield src, e
-                except Exception as e:  # noqa: BLE001 - one document's bug must not stop the batch
-                    yield src, ReadoutsError(f"{src.name}: extraction failed ({type(e).__name__}: {e})")
+        yield from _extract_group(group)
+        # spaCy's parser and NER leave each batch's step models, which hold the batch's activations, in
+        # reference cycles that only a full collection frees; left to the collector's own schedule they
+        # piled up to 300 MB in a worker (1.05 GB peak over the corpus). The pipeline is frozen (load_nlp),
+        # so this walks only the batch's objects: 0.2 s per 300 documents.
+        gc.collect()
+
+
+def _extract_group(group: list[SourceDocument]) -> Iterator[tuple[SourceDocument, Record | ReadoutsError]]:
+    for lang, run in groupby(((language_of(src), src) for src in group), key=lambda t: t[0]):
+        docs = [src for _, src in run]
+        if not has_pack(lang):
+            yield from ((src, text_only(src, lang)) for src in docs)
+            continue
+        nlp = load_nlp(lang)
+        for doc, src in zip(nlp.pipe([s.text for s in docs], batch_size=len(docs)), docs):
+            try:
+                yield src, build_record(doc, src)
+            except InputError as e:
+                yield src, e
+            except Exception as e:  # noqa: BLE001 - one document's bug must not stop the batch
+                yield src, ReadoutsError(f"{src.name}: extraction failed ({type(e).__name__}: {e})")
 
 
 def batches(sources: Iterable[SourceDocument], *, size: int, max_chars: int) -> Iterator[list[SourceDocument]]:
