@@ -227,8 +227,13 @@ class DaskCluster:
         self.batch_size = batch_size
         self.cluster: Any = None
         if address == "local":
-            self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                        processes=True, dashboard_address=None)
+            import dask.config
+            # Dask's statistical profiler samples each worker's stack every 10 ms, taking the GIL from the
+            # extraction to do it; no one reads the profile of a run started here (the nannies copy this
+            # setting to their workers as they start them)
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                            processes=True, dashboard_address=None)
             self.client = Client(self.cluster)
         elif address in JOBQUEUES:
             self.cluster = jobqueue_cluster(address)
