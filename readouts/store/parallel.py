@@ -201,14 +201,16 @@ def jobqueue_cluster(kind: str) -> Any:
     """A dask-jobqueue cluster whose workers are batch jobs of one process and one thread, running this
     Python (the same virtualenv, on the cluster's shared file system). Queue, account, memory, walltime
     and the rest come from dask's configuration (~/.config/dask/jobqueue.yaml, or DASK_JOBQUEUE__SLURM__*
-    variables); cores 1 and memory 2GB unless it sets them."""
+    variables); cores 1, memory 2GB and a job script prologue that turns the profiler off, unless it sets them."""
     try:
         import dask.config
         import dask_jobqueue
     except ImportError:
         raise ReadoutsError(f"--dask {kind} needs dask-jobqueue: pip install 'readouts[hpc]'") from None
-    defaults = {"cores": 1, "processes": 1, "memory": "2GB"}
-    options = {k: v for k, v in defaults.items() if dask.config.get(f"jobqueue.{kind}.{k}", None) is None}
+    defaults: dict[str, Any] = {"cores": 1, "processes": 1, "memory": "2GB",
+                                # workers without Dask's stack-sampling profiler (see DaskCluster)
+                                "job_script_prologue": ["export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False"]}
+    options = {k: v for k, v in defaults.items() if dask.config.get(f"jobqueue.{kind}.{k}", None) in (None, [])}
     return getattr(dask_jobqueue, JOBQUEUES[kind])(python=sys.executable, **options)
 
 

@@ -142,6 +142,7 @@ def test_a_slurm_cluster_runs_one_single_threaded_worker_per_job_in_this_virtual
         script = cluster.job_script()
     assert "#SBATCH --mem=2G" in script and "--nthreads 1" in script
     assert f"{sys.executable} -m distributed.cli.dask_worker" in script
+    assert "export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False" in script
     monkeypatch.setenv("DASK_JOBQUEUE__SLURM__MEMORY", "6GB")
     import dask.config
     dask.config.refresh()
