@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Token
 
 from readouts.extract.gazetteer import Gazetteer
@@ -93,6 +94,18 @@ def _longest(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         taken.update(range(s, e))
         out.append((k, s, e))
     return sorted(out, key=lambda t: t[1])
+
+
+def words_of(doc: Doc) -> list[str]:
+    """Each token's text, cut from the document's text by the token offsets: no Token object per word
+    (a scan over ``doc`` makes one for each)."""
+    cached = doc.user_data.get("readouts.words")
+    if cached is None:
+        text = text_of(doc)
+        cached = doc.user_data["readouts.words"] = [
+            text[start:start + length] for start, length in zip(doc.to_array(IDX).tolist(),
+                                                                doc.to_array(LENGTH).tolist(), strict=True)]
+    return cached  # type: ignore[no-any-return]
 
 
 def text_of(doc: Doc) -> str:

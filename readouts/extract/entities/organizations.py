@@ -11,7 +11,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from readouts.extract.gazetteer import Agency, lexicon
-from readouts.extract.marks import Marks
+from readouts.extract.marks import Marks, words_of
 
 ORG_LABELS = frozenset({"ORG"})
 OTHER_LABELS = frozenset({"FAC", "LAW", "WORK_OF_ART", "GPE", "EVENT", "PRODUCT"})
@@ -281,10 +281,10 @@ def _link_acronyms(doc: Doc, table: OrgTable) -> None:
         target = by_acronym.get(entry.name)
         if target is not None and target != key and entry.spans:
             _merge(table, key, target)  # "(DoS)" seen on its own before "Department of State (DoS"
-    for tok in doc:
-        found = by_acronym.get(tok.text)
-        if found is not None and tok.i not in table.at:
-            table.add(found, tok.i, tok.i + 1, tok.text)
+    for i, word in enumerate(words_of(doc)):
+        found = by_acronym.get(word)
+        if found is not None and i not in table.at:
+            table.add(found, i, i + 1, word)
 
 
 def _shouted_word(marks: Marks, tok: Token) -> bool:

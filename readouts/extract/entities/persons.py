@@ -82,22 +82,23 @@ def _speaker_turns(doc: Doc, marks: Marks) -> list[Mention]:
     name no one); the name is written in capitals there, so its text is given in title case."""
     turns: list[Mention] = []
     i, n = 0, len(doc)
+    toks = list(doc)  # one Token per word (doc[i] makes a new one on every access)
     while i < n:
-        t = doc[i]
-        if not (t.i == 0 or "\n" in doc[i - 1].whitespace_ or "\n" in doc[i - 1].text) or not t.is_upper:
+        t = toks[i]
+        if not (t.i == 0 or "\n" in toks[i - 1].whitespace_ or "\n" in toks[i - 1].text) or not t.is_upper:
             i += 1
             continue
         e = i
-        while e < n and e - i < 8 and (doc[e].is_upper or doc[e].text in ("-", ".", "’", "'")) \
-                and "\n" not in doc[e].whitespace_:
+        while e < n and e - i < 8 and (toks[e].is_upper or toks[e].text in ("-", ".", "’", "'")) \
+                and "\n" not in toks[e].whitespace_:
             e += 1
-        if e < n and doc[e].text == ":" and e - i >= 2:
+        if e < n and toks[e].text == ":" and e - i >= 2:
             s = e
-            while s > i and not (marks.title[s - 1] or marks.honorific[s - 1] or doc[s - 1].text.rstrip(".").lower()
-                                 in marks.gaz.honorifics or doc[s - 1].lower_ in marks.gaz.title_words):
+            while s > i and not (marks.title[s - 1] or marks.honorific[s - 1] or toks[s - 1].text.rstrip(".").lower()
+                                 in marks.gaz.honorifics or toks[s - 1].lower_ in marks.gaz.title_words):
                 s -= 1
-            if i < s < e and all(doc[k].is_alpha or doc[k].text in ("-", "’", "'") for k in range(s, e)):
-                text = "".join(tok.text_with_ws for tok in doc[s:e]).strip().title().replace("’S", "’s")
+            if i < s < e and all(toks[k].is_alpha or toks[k].text in ("-", "’", "'") for k in range(s, e)):
+                text = "".join(tok.text_with_ws for tok in toks[s:e]).strip().title().replace("’S", "’s")
                 turns.append(Mention(s, e, text, True))
         i = e + 1
     return turns if len(turns) >= MIN_TURNS else []
@@ -113,33 +114,35 @@ def _candidates(doc: Doc, marks: Marks) -> list[tuple[int, int]]:
             if first is not None and first.text in marks.gaz.first_names:
                 out.append((first.i, ent.end))
     n = len(doc)
-    titled = {doc[i + 1].text for i in range(n - 1) if marks.title[i] and marks.name_like(doc[i + 1])}
+    toks = list(doc)  # one Token per word: this scan looks at each several times (doc[i] makes a new one)
+    titled = {toks[i + 1].text for i in range(n - 1) if marks.title[i] and marks.name_like(toks[i + 1])}
+    lex = lexicon(doc)
     for i in range(n - 1):
-        if (k := _after_kin(doc, i)) is not None and marks.name_like(doc[k]):
+        if toks[i].lower_ in lex.kin_words and (k := _after_kin(toks, i)) is not None and marks.name_like(toks[k]):
             e = k
-            while e < n and e - k < 4 and marks.name_like(doc[e]) and "\n" not in doc[e - 1].whitespace_:
+            while e < n and e - k < 4 and marks.name_like(toks[e]) and "\n" not in toks[e - 1].whitespace_:
                 e += 1
             out.append((k, e))
-        if doc[i].text in marks.gaz.first_names and marks.name_like(doc[i]) and marks.name_like(doc[i + 1]):
+        if toks[i].text in marks.gaz.first_names and marks.name_like(toks[i]) and marks.name_like(toks[i + 1]):
             out.append((i, i + 2))  # "... for the Western Hemisphere Juan Gonzalez": spaCy may miss it
-        if marks.title[i] and doc[i + 1].lower_ in lexicon(doc).tail_links:
+        if marks.title[i] and toks[i + 1].lower_ in lex.tail_links:
             run = _tail_run(doc, marks, i + 1, titled)
             if run is not None:
                 out.append(run)
         if (marks.title[i] or marks.honorific[i]) and not (marks.title[i + 1] or marks.honorific[i + 1]) \
-                and marks.name_like(doc[i + 1]):
+                and marks.name_like(toks[i + 1]):
             out.append((i + 1, i + 2))
-        elif doc[i].text == "," and i >= 2 and marks.name_like(doc[i - 1]) and _title_follows(doc, marks, i + 1):
+        elif toks[i].text == "," and i >= 2 and marks.name_like(toks[i - 1]) and _title_follows(doc, marks, i + 1):
             s = i - 1
-            while s > 0 and i - s < 5 and (marks.name_like(doc[s - 1]) or doc[s - 1].text == "-"):
+            while s > 0 and i - s < 5 and (marks.name_like(toks[s - 1]) or toks[s - 1].text == "-"):
                 s -= 1
             if i - s >= 2:
                 out.append((s, i))
-        elif doc[i].text == "," and _title_precedes(doc, marks, i) and marks.name_like(doc[i + 1]):
+        elif toks[i].text == "," and _title_precedes(doc, marks, i) and marks.name_like(toks[i + 1]):
             e = i + 1
-            while e < n and e - i <= 5 and (marks.name_like(doc[e]) or doc[e].text == "-"):
+            while e < n and e - i <= 5 and (marks.name_like(toks[e]) or toks[e].text == "-"):
                 e += 1
-            if e - i - 1 >= 2 and e < n and doc[e].text in (",", ";", ".", "and") \
+            if e - i - 1 >= 2 and e < n and toks[e].text in (",", ";", ".", "and") \
                     and not _enumeration_goes_on(doc, e):
                 out.append((i + 1, e))
     # longest first, so a full name claims its tokens before a fragment of it
@@ -332,9 +335,9 @@ def _titled(doc: Doc, marks: Marks, s: int) -> bool:
         _after_kin(doc, j) == s for j in (s - 1, s - 2) if j >= 0)
 
 
-def _after_kin(doc: Doc, i: int) -> int | None:
+def _after_kin(doc: Doc | list[Token], i: int) -> int | None:
     """Where a name would start after the kinship noun at i ("husband Kambiz", "husband, Syarhey")."""
-    if doc[i].lower_ not in lexicon(doc).kin_words or not doc[i].is_lower or i + 1 >= len(doc):
+    if doc[i].lower_ not in lexicon(doc[i].doc).kin_words or not doc[i].is_lower or i + 1 >= len(doc):
         return None
     k = i + 2 if doc[i + 1].text == "," else i + 1
     return k if k < len(doc) else None

@@ -130,16 +130,31 @@ def topics_of(sents: list[Span], record: Record) -> list[str]:
     inside_name = _name_spans(record)
     out: list[str] = []
     for sent in sents:
-        if any(t.lemma_.lower().startswith("congratulat") for t in sent):
-            continue
-        base, text = sent.start_char, sent.text  # Span.text is rebuilt from the tokens on every access
-        for label, rx in topic_patterns():
+        for label, hits in _topic_hits(sent):
             if label in out:
                 continue
-            for hit in rx.finditer(text):
-                if not inside_name(base + hit.start(), base + hit.end()):
-                    out.append(label)
-                    break
+            if any(not inside_name(a, b) for a, b in hits):
+                out.append(label)
+    return out
+
+
+def _topic_hits(sent: Span) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Each topic pattern's matches in the sentence, as document offsets (none if it congratulates
+    someone): once per sentence of the document, however many events share it."""
+    seen = sent.doc.user_data.setdefault("readouts.topic_hits", {})
+    found = seen.get((sent.start, sent.end))
+    if found is None:
+        found = seen[sent.start, sent.end] = [] if any(
+            t.lemma_.lower().startswith("congratulat") for t in sent) else _hits(sent.start_char, sent.text)
+    return found  # type: ignore[no-any-return]
+
+
+def _hits(base: int, text: str) -> list[tuple[str, list[tuple[int, int]]]]:
+    out = []
+    for label, rx in topic_patterns():
+        spans = [(base + m.start(), base + m.end()) for m in rx.finditer(text)]
+        if spans:
+            out.append((label, spans))
     return out
 
 
