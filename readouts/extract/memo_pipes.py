@@ -33,18 +33,33 @@ class MemoAttributeRuler:
     def __init__(self, ruler: Any) -> None:  # an AttributeRuler (its patterns' types are too loose for mypy)
         vocab = ruler.vocab
         self.ruler, self.strings = ruler, vocab.strings
-        self.memo: dict[tuple[int, ...], tuple[int, ...]] = {}
-        self.singles, self.spans = Matcher(vocab), Matcher(vocab)
+        self.memo: dict[tuple[int, ...], int] = {}  # token key -> row of the tables below
+        self.singles, self.spans, self.starts = Matcher(vocab), Matcher(vocab), Matcher(vocab)
         tested: set[str] = set()
+        longest, fixed = 1, True  # the longest pattern of several tokens; all without operators?
         for i, p in enumerate(ruler.patterns):
             single = all(len(pat) == 1 and "OP" not in pat[0] for pat in p["patterns"])
             (self.singles if single else self.spans).add(str(i), p["patterns"])
             if single:
                 tested.update(key for pat in p["patterns"] for key in pat[0])
+                continue
+            # the first token of a longer pattern, answered once per key like the single-token ones
+            self.starts.add(str(i), [[pat[0]] for pat in p["patterns"]])
+            tested.update(key for pat in p["patterns"] for key in pat[0])
+            longest = max(longest, *(len(pat) for pat in p["patterns"]))
+            fixed = fixed and not any("OP" in tok for pat in p["patterns"] for tok in pat)
         self.has_spans = len(self.spans) > 0
+        # with no operators, a longer pattern is looked for only where a token could start it, in a window of
+        # its length (spaCy's Matcher over a whole Doc makes a Token per word to test it: half the time here)
+        self.window = longest if fixed else None
         self.keys: list[int | str] = sorted(IDS[name] for name in tested)  # what the single-token patterns read
         self.columns: list[int | str] = sorted({int(a) for attrs in ruler.attrs for a in attrs})  # what the rules set
         self.column_of = {int(a): j for j, a in enumerate(self.columns)}
+        # by row: rules, columns set, values, and whether a longer pattern could start there
+        self._rows: list[tuple[tuple[int, ...], list[bool], list[int], bool]] = []
+        self._is_set: numpy.ndarray = numpy.zeros((0, len(self.columns)), dtype=bool)  # the rows as arrays
+        self._new: numpy.ndarray = numpy.zeros((0, len(self.columns)), dtype=numpy.uint64)
+        self._starts: numpy.ndarray = numpy.zeros(0, dtype=bool)
 
     @staticmethod
     def mirrors(ruler: Any) -> bool:
@@ -62,35 +77,56 @@ class MemoAttributeRuler:
         keys = doc.to_array(self.keys).reshape(len(doc), -1)
         unique, first, inverse = numpy.unique(keys, axis=0, return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1)
-        rules = [self._rules(doc, i, tuple(row)) for i, row in zip(first.tolist(), unique.tolist(), strict=True)]
+        slots = numpy.array([self._slot(doc, i, tuple(row)) for i, row in zip(first.tolist(), unique.tolist(),
+                                                                              strict=True)])[inverse]
+        if len(self._rows) != len(self._is_set):  # keys first seen in this doc: the tables grow
+            self._is_set = numpy.array([r[1] for r in self._rows], dtype=bool).reshape(len(self._rows), -1)
+            self._new = numpy.array([r[2] for r in self._rows], dtype=numpy.uint64).reshape(len(self._rows), -1)
+            self._starts = numpy.array([r[3] for r in self._rows], dtype=bool)
         values = doc.to_array(self.columns).reshape(len(doc), -1)
-        is_set = numpy.zeros((len(unique), len(self.columns)), dtype=bool)
-        new = numpy.zeros((len(unique), len(self.columns)), dtype=values.dtype)
-        for u, ids in enumerate(rules):
-            for column, value in self._effect(ids):
-                is_set[u, column], new[u, column] = True, value
-        values = numpy.where(is_set[inverse], new[inverse], values)
+        values = numpy.where(self._is_set[slots], self._new[slots], values)
         if self.has_spans:  # a token a longer pattern touches: its single rules and those, in rule order
             extra: dict[int, list[int]] = {}
-            for match_id, start, end in self.spans(doc, allow_missing=True):
+            for match_id, start, end in self._span_matches(doc, slots):
                 rule = int(self.strings[match_id])
                 index = self.ruler.indices[rule]
                 extra.setdefault((start if index >= 0 else end) + index, []).append(rule)
             for i, more in extra.items():
-                for column, value in self._effect(tuple(sorted(rules[inverse[i]] + tuple(more)))):
+                for column, value in self._effect(tuple(sorted(self._rows[slots[i]][0] + tuple(more)))):
                     values[i, column] = value
         doc.from_array(self.columns, values)  # type: ignore[arg-type]  # uint64, as to_array gave it
         return doc
 
-    def _rules(self, doc: Doc, i: int, key: tuple[int, ...]) -> tuple[int, ...]:
-        """The single-token rules a token with this key matches, in the order the ruler applies them."""
+    def _span_matches(self, doc: Doc, slots: numpy.ndarray) -> list[tuple[int, int, int]]:
+        if self.window is None:
+            return list(self.spans(doc, allow_missing=True))
+        found: set[tuple[int, int, int]] = set()
+        for i in numpy.flatnonzero(self._starts[slots]).tolist():
+            found.update((m, i + s, i + e) for m, s, e in self.spans(doc[i:i + self.window], allow_missing=True))
+        return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+    def _slot(self, doc: Doc, i: int, key: tuple[int, ...]) -> int:
+        """The row of the tables for tokens with this key: the single-token rules they match, in the order
+        the ruler applies them, and the values those rules leave."""
         found = self.memo.get(key)
         if found is None:
             if len(self.memo) > MEMO_LIMIT:
-                self.memo.clear()
+                self._start_again()
             matches = self.singles(doc[i:i + 1], allow_missing=True)
-            found = self.memo[key] = tuple(sorted(int(self.strings[m]) for m, _s, _e in matches))
+            rules = tuple(sorted(int(self.strings[m]) for m, _s, _e in matches))
+            effect = dict(self._effect(rules))
+            found = self.memo[key] = len(self._rows)
+            self._rows.append((rules, [c in effect for c in range(len(self.columns))],
+                               [effect.get(c, 0) for c in range(len(self.columns))],
+                               bool(self.starts(doc[i:i + 1], allow_missing=True))))
         return found
+
+    def _start_again(self) -> None:
+        self.memo.clear()
+        self._rows = []
+        self._is_set = numpy.zeros((0, len(self.columns)), dtype=bool)
+        self._new = numpy.zeros((0, len(self.columns)), dtype=numpy.uint64)
+        self._starts = numpy.zeros(0, dtype=bool)
 
     def _effect(self, rules: tuple[int, ...]) -> list[tuple[int, int]]:
         """(column, value) pairs after applying the rules in order: a later rule's value wins."""
@@ -127,14 +163,16 @@ class MemoLemmatizer:
         if not len(todo):
             return doc
         strings = doc.vocab.strings
-        for i in todo.tolist():
-            key = (int(arr[i, 0]), int(arr[i, 1]), int(arr[i, 2]))
+        unique, first, inverse = numpy.unique(arr[todo, :3], axis=0, return_index=True, return_inverse=True)
+        lemmas = []
+        for i, key in zip(todo[first].tolist(), map(tuple, unique.tolist()), strict=True):
             lemma = self.memo.get(key)
             if lemma is None:
                 if len(self.memo) > MEMO_LIMIT:
                     self.memo.clear()
                 lemma = self.memo[key] = strings.add(lem.lemmatize(doc[i])[0])
-            arr[i, 3] = lemma
+            lemmas.append(lemma)
+        arr[todo, 3] = numpy.array(lemmas, dtype=arr.dtype)[inverse.reshape(-1)]
         doc.from_array([LEMMA], arr[:, 3:4])  # type: ignore[arg-type]  # uint64, as to_array gave it
         return doc
 
