@@ -51,11 +51,13 @@ def _sides(event_ids: list[int]) -> sa.Select[Any]:
 _PER_EVENT = (t.EventCountry, t.EventPerson, t.EventOrganization)
 
 
-def _parties(event_ids: list[int], column: Any) -> sa.Select[Any]:
-    """(event_id, canonical id) of every participant of these events' reports with one in ``column``."""
+def _parties(event_ids: list[int] | None, column: Any) -> sa.Select[Any]:
+    """(event_id, canonical id) of every participant with one in ``column``, of these events' reports
+    (None: of every event)."""
     er, ep = t.EventReport, t.EventParticipant
+    events = er.event_id.is_not(None) if event_ids is None else er.event_id.in_(event_ids)
     return (sa.select(er.event_id, column).join(er, er.id == ep.event_report_id)
-            .where(er.event_id.in_(event_ids), column.is_not(None)).distinct())
+            .where(events, column.is_not(None)).distinct())
 
 
 def refresh_event_countries(session: Session, event_ids: Iterable[int | None]) -> None:
@@ -68,10 +70,18 @@ def refresh_event_countries(session: Session, event_ids: Iterable[int | None]) -
         chunk = ids[start:start + _CHUNK]
         forget_events(conn, chunk)
         conn.execute(sa.insert(t.EventCountry).from_select(["event_id", "country"], _sides(chunk)))
-        conn.execute(sa.insert(t.EventPerson).from_select(
-            ["event_id", "person_id"], _parties(chunk, t.EventParticipant.person_id)))
-        conn.execute(sa.insert(t.EventOrganization).from_select(
-            ["event_id", "organization_id"], _parties(chunk, t.EventParticipant.organization_id)))
+        for table, column in ((t.EventPerson, t.EventParticipant.person_id),
+                              (t.EventOrganization, t.EventParticipant.organization_id)):
+            conn.execute(sa.insert(table).from_select(["event_id", column.key], _parties(chunk, column)))
+
+
+def rebuild_event_parties(session: Session) -> None:
+    """``event_persons`` and ``event_organizations`` from scratch (a store loaded in bulk)."""
+    conn = session.connection()
+    for table, column in ((t.EventPerson, t.EventParticipant.person_id),
+                          (t.EventOrganization, t.EventParticipant.organization_id)):
+        conn.execute(sa.delete(table))
+        conn.execute(sa.insert(table).from_select(["event_id", column.key], _parties(None, column)))
 
 
 def forget_events(conn: Any, event_ids: list[int]) -> None:

@@ -30,9 +30,8 @@ def _stored(s, table) -> set[tuple]:
 
 
 def _recomputed(s) -> dict[str, set[tuple]]:
-    events = list(s.scalars(sa.select(t.Event.id)))
-    out = {"event_persons": set(s.execute(_parties(events, t.EventParticipant.person_id)).tuples()),
-           "event_organizations": set(s.execute(_parties(events, t.EventParticipant.organization_id)).tuples())}
+    out = {"event_persons": set(s.execute(_parties(None, t.EventParticipant.person_id)).tuples()),
+           "event_organizations": set(s.execute(_parties(None, t.EventParticipant.organization_id)).tuples())}
     for table, _, select, _ in SUMMARIES:
         out[table.__tablename__] = set(s.execute(select()).tuples())
     return out
