@@ -129,9 +129,10 @@ def first_bytes(app: Any, pick: Callable[[random.Random], str], runs: int, rng: 
             for _ in range(runs):
                 t0 = time.perf_counter()
                 with client.stream("GET", pick(rng)) as resp:
-                    next(resp.iter_raw(), b"")
+                    body = resp.iter_raw()
+                    next(body, b"")
                     times.append((time.perf_counter() - t0) * 1000)
-                    for _chunk in resp.iter_raw():
+                    for _chunk in body:
                         pass  # read to the end, so that the next request does not wait behind this one
     finally:
         server.should_exit = True

@@ -104,8 +104,8 @@ def test_counterparts_and_a_countrys_network_from_the_arrays_are_the_participant
         for event_id, person_id in s.execute(sa.select(er.event_id, ep.person_id).join(er, er.id == ep.event_report_id)
                                              .where(ep.person_id.is_not(None), er.event_id.is_not(None))):
             persons.setdefault(event_id, set()).add(person_id)
-        country = dict(s.execute(sa.select(t.Person.id, t.Person.country)).tuples())
-        name = dict(s.execute(sa.select(t.Person.id, t.Person.name)).tuples())
+        country = dict(s.execute(sa.select(t.Person.id, t.Person.country)).tuples().all())
+        name = dict(s.execute(sa.select(t.Person.id, t.Person.name)).tuples().all())
         for pid in sorted({p for ps in persons.values() for p in ps})[:40]:
             shared: Counter[int] = Counter()
             for ps in persons.values():
