@@ -10,9 +10,11 @@ of thing (participants, counts), never one query per row.
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Generic, TypeVar
@@ -20,6 +22,8 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from readouts.copresence import Copresence
+from readouts.copresence import build as build_copresence
 from readouts.errors import InputError, NotFound
 from readouts.filters import EventFilter
 from readouts.search_terms import fts5_match, pg_config, pg_query
@@ -29,12 +33,18 @@ from readouts.store.schema import (
     Document,
     Event,
     EventCountry,
+    EventOrganization,
     EventParticipant,
+    EventPerson,
     EventReport,
     Organization,
+    OrganizationPerson,
     OrgMention,
     Person,
+    PersonAlias,
+    PersonDelegation,
     PersonMention,
+    PersonPosition,
     Position,
 )
 
@@ -582,7 +592,7 @@ def person(session: Session, name_or_id: str | int, *, limit: int = 20, offset: 
     assert p is not None
     ids = [pid, *session.scalars(sa.select(Person.id).where(Person.merged_into_id == pid))]
     aliases = sorted(set(session.scalars(
-        sa.select(PersonMention.name).where(PersonMention.person_id.in_(ids)).distinct())) - {p.name})
+        sa.select(PersonAlias.name).where(PersonAlias.person_id.in_(ids)).distinct())) - {p.name})
     return PersonDetail(
         id=p.id, name=p.name, country=p.country, aliases=aliases,
         positions=_positions(session, ids),
@@ -591,13 +601,27 @@ def person(session: Session, name_or_id: str | int, *, limit: int = 20, offset: 
         documents=_documents_mentioning(session, PersonMention.document_id, PersonMention.person_id.in_(ids),
                                         limit, offset),
         delegations=delegations(session, Delegation.id.in_(
-            sa.select(DelegationMember.delegation_id).join(PersonMention, PersonMention.id ==
-                                                           DelegationMember.person_mention_id)
-            .where(PersonMention.person_id.in_(ids)))),
+            sa.select(PersonDelegation.delegation_id).where(PersonDelegation.person_id.in_(ids)))),
     )
 
 
 def _positions(session: Session, person_ids: list[int]) -> list[TimelinePosition]:
+    """From the per-person summary (migration 0009). When more than one of ``person_ids`` (a person and
+    those merged into it) holds positions, their summaries cannot be added up (a document may name two
+    of them with one title): those are counted from the positions."""
+    pp = PersonPosition
+    holders = session.scalars(sa.select(pp.person_id).where(pp.person_id.in_(person_ids)).distinct()).all()
+    if len(holders) > 1:
+        return _positions_counted(session, person_ids)
+    rows = session.execute(
+        sa.select(pp.title, pp.organization_id, Organization.name, Organization.country,
+                  pp.first_seen.label("first"), pp.last_seen.label("last"), pp.n_documents.label("n"))
+        .outerjoin(Organization, Organization.id == pp.organization_id)
+        .where(pp.person_id.in_(person_ids)).order_by(pp.first_seen, pp.title, pp.organization_id)).all()
+    return [_timeline_position(r) for r in rows]
+
+
+def _positions_counted(session: Session, person_ids: list[int]) -> list[TimelinePosition]:
     rows = session.execute(
         sa.select(Position.title, Position.organization_id, Organization.name, Organization.country,
                   sa.func.min(Position.date).label("first"), sa.func.max(Position.date).label("last"),
@@ -605,32 +629,31 @@ def _positions(session: Session, person_ids: list[int]) -> list[TimelinePosition
         .outerjoin(Organization, Organization.id == Position.organization_id)
         .where(Position.person_id.in_(person_ids))
         .group_by(Position.title, Position.organization_id, Organization.name, Organization.country)
-        .order_by(sa.func.min(Position.date), Position.title)).all()
-    return [TimelinePosition(
+        .order_by(sa.func.min(Position.date), Position.title, Position.organization_id)).all()
+    return [_timeline_position(r) for r in rows]
+
+
+def _timeline_position(r: Any) -> TimelinePosition:
+    return TimelinePosition(
         title=r.title,
         organization=Ref("organization", r.organization_id, r.name, r.country) if r.organization_id else None,
-        first_seen=iso_date(r.first), last_seen=iso_date(r.last), n_documents=r.n) for r in rows]
-
-
-def _event_persons() -> sa.Subquery:
-    """(event_id, person_id): who took part in which canonical event."""
-    return (sa.select(EventReport.event_id, EventParticipant.person_id)
-            .join(EventReport, EventReport.id == EventParticipant.event_report_id)
-            .where(EventParticipant.person_id.is_not(None), EventReport.event_id.is_not(None))
-            .distinct().subquery())
+        first_seen=iso_date(r.first), last_seen=iso_date(r.last), n_documents=r.n)
 
 
 def counterparts(session: Session, person_id: int, *, limit: int = 50) -> list[Counterpart]:
     """The persons who took part in the same events, with how many events they shared.
 
-    Counted from the who-took-part-in-what index the network reads (once per store fingerprint): a
+    Counted from the who-took-part-in-what arrays the network reads (once per store fingerprint): a
     person in 100,000 events has some 300,000 co-participations, a second's aggregate in SQL."""
-    idx = _event_persons_index(session)
-    shared: Counter[int] = Counter()
-    for event_id in idx.events_of.get(person_id, ()):
-        shared.update(p for p in idx.persons[event_id] if p != person_id)
-    ranked = sorted(shared.items(), key=lambda kv: (-kv[1], idx.name[kv[0]], kv[0]))[:limit]
-    return [Counterpart(Ref("person", pid, idx.name[pid], idx.country.get(pid)), n) for pid, n in ranked]
+    idx = _copresence(session)
+    return [Counterpart(Ref("person", pid, idx.names[i], idx.countries[i]), n)
+            for pid, n in idx.counterparts(person_id, limit) for i in [_pos(idx, pid)]]
+
+
+def _pos(idx: Copresence, person_id: int) -> int:
+    i = idx.person_pos(person_id)
+    assert i is not None
+    return i
 
 
 def _documents_mentioning(session: Session, doc_col: Any, cond: sa.ColumnElement[bool],
@@ -690,12 +713,12 @@ def organization(session: Session, org_id: int, *, limit: int = 20, offset: int 
     o = session.get(Organization, org_id)
     if o is None:
         raise NotFound(f"no organization with id {org_id}")
+    op = OrganizationPerson
     people = session.execute(
-        sa.select(Person.id, Person.name, Person.country, sa.func.count(sa.distinct(Position.document_id)).label("n"))
-        .join(Person, Person.id == Position.person_id).where(Position.organization_id == org_id)
-        .group_by(Person.id, Person.name, Person.country).order_by(sa.desc("n"), Person.name).limit(100)).all()
-    ev_ids = (sa.select(EventReport.event_id).join(EventParticipant, EventParticipant.event_report_id == EventReport.id)
-              .where(EventParticipant.organization_id == org_id))
+        sa.select(Person.id, Person.name, Person.country, op.n_documents.label("n"))
+        .join(Person, Person.id == op.person_id).where(op.organization_id == org_id)
+        .order_by(sa.desc("n"), Person.name).limit(100)).all()
+    ev_ids = sa.select(EventOrganization.event_id).where(EventOrganization.organization_id == org_id)
     return OrganizationDetail(
         id=o.id, name=o.name, acronym=o.acronym, country=o.country, kind=o.kind, aliases=list(o.aliases or []),
         people=[Counterpart(Ref("person", r.id, r.name, r.country), r.n) for r in people],
@@ -742,9 +765,7 @@ def _event_conditions(session: Session, f: EventFilter, event_id: Any) -> list[s
     if f.person:
         pid = resolve_person(session, f.person)
         merged = sa.select(Person.id).where(sa.or_(Person.id == pid, Person.merged_into_id == pid))
-        out.append(event_id.in_(
-            sa.select(EventReport.event_id).join(EventParticipant, EventParticipant.event_report_id == EventReport.id)
-            .where(EventParticipant.person_id.in_(merged))))
+        out.append(event_id.in_(sa.select(EventPerson.event_id).where(EventPerson.person_id.in_(merged))))
     if f.topic:
         out.append(_has_topic(session, f.topic.lower()))
     if f.type:
@@ -773,16 +794,49 @@ def _person_events_page(session: Session, person_id: int, limit: int, offset: in
                         oldest_first: bool) -> Page[EventSummary]:
     """A person's events (with those of the persons merged into it), ordered from the index the network
     keeps: a person in 100,000 events is one sort in memory, not a count and a join over them."""
-    idx = _event_persons_index(session)
+    idx = _copresence(session)
     merged = [person_id, *session.scalars(sa.select(Person.id).where(Person.merged_into_id == person_id))]
-    ids: set[int] = set().union(*(idx.events_of.get(p, ()) for p in merged))
-
-    def key(event_id: int) -> tuple[bool, int, int]:
-        d = idx.date.get(event_id)
-        return d is None, (d.toordinal() if oldest_first else -d.toordinal()) if d else 0, event_id
-    page_ids = sorted(ids, key=key)[offset:offset + limit]
+    ids = idx.events_of(merged)
+    page_ids = [int(i) for i in idx.sorted_events(ids, oldest_first=oldest_first)[offset:offset + limit]]
     rows = {e.id: e for e in session.scalars(sa.select(Event).where(Event.id.in_(page_ids)))}
     return Page(_summaries(session, [rows[i] for i in page_ids if i in rows]), len(ids), limit, offset)
+
+
+def event_chunks(session: Session, f: EventFilter | None = None, *, oldest_first: bool = False,
+                 size: int = MAX_LIMIT) -> Iterator[list[EventSummary]]:
+    """Every event ``f`` selects, in :func:`events`' order, ``size`` summaries at a time (for downloads).
+
+    A person's events, or a selection counted in full (up to COUNTED_MAX), are ordered once and then
+    summarised chunk by chunk; paging through :func:`events` would count and sort the whole selection
+    again for every chunk (11,000 events: 23 times). Larger selections are paged as before."""
+    f = f or EventFilter()
+    ids: list[int] | None = None
+    if f.person and f == EventFilter(person=f.person):
+        pid = resolve_person(session, f.person)
+        merged = [pid, *session.scalars(sa.select(Person.id).where(Person.merged_into_id == pid))]
+        idx = _copresence(session)
+        ids = [int(i) for i in idx.sorted_events(idx.events_of(merged), oldest_first=oldest_first)]
+    elif f != EventFilter() and not _capped_count(session, event_ids(session, f))[1]:
+        order = (Event.date.asc() if oldest_first else Event.date.desc()).nulls_last()
+        ids = list(session.scalars(sa.select(Event.id).where(Event.id.in_(event_ids(session, f)))
+                                   .order_by(order, Event.id)))
+    if ids is None:
+        yield from _paged(session, f, oldest_first, size)
+        return
+    for start in range(0, len(ids), size):
+        chunk = ids[start:start + size]
+        rows = {e.id: e for e in session.scalars(sa.select(Event).where(Event.id.in_(chunk)))}
+        yield _summaries(session, [rows[i] for i in chunk if i in rows])
+
+
+def _paged(session: Session, f: EventFilter, oldest_first: bool, size: int) -> Iterator[list[EventSummary]]:
+    offset = 0
+    while True:
+        page = events(session, f, limit=size, offset=offset, oldest_first=oldest_first)
+        yield page.items
+        offset += len(page.items)
+        if not page.items or (offset >= page.total and not page.estimated):  # an estimate may be low
+            return
 
 
 def _event_totals(session: Session) -> tuple[int, int]:
@@ -819,6 +873,10 @@ def timeline(session: Session, country_a: str, country_b: str, *, since: str | N
 
 def _event_page(session: Session, ids: sa.Select[Any], limit: int, offset: int,
                 oldest_first: bool = False) -> Page[EventSummary]:
+    if session.get_bind().dialect.name == "postgresql":
+        small = _small_selection_page(session, ids, limit, offset, oldest_first)
+        if small is not None:
+            return small
     total, estimated = _capped_count(session, ids)
     # NULLS LAST rather than a leading "date IS NULL" key: ix_events_date_id / ix_events_newest (migration
     # 0006) then give the order, and a page of a large selection stops after its rows. A small selection
@@ -831,6 +889,29 @@ def _event_page(session: Session, ids: sa.Select[Any], limit: int, offset: int,
     rows = session.scalars(sa.select(Event).where(Event.id.in_(ids)).order_by(*order)
                            .limit(limit).offset(offset)).all()
     return Page(_summaries(session, list(rows)), total, limit, offset, estimated)
+
+
+def _small_selection_page(session: Session, ids: sa.Select[Any], limit: int, offset: int,
+                          oldest_first: bool) -> Page[EventSummary] | None:
+    """A page of a selection the planner expects to be counted in full (up to COUNTED_MAX), from one
+    query: the selection's dates read from ``ix_events_id_date`` (migration 0009) rather than the events'
+    rows, sorted, and counted by a window over it — instead of a count and then a sort of the same rows.
+    None when the plan expects more, or the selection turns out larger, or the page is past its end."""
+    try:
+        sql = str(ids.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}))
+    except (sa.exc.CompileError, NotImplementedError):  # a value with no literal form (the topic's JSONB)
+        return None
+    if _planned_rows(session, sql.replace(":", "\\:"), {}) > COUNTED_MAX:  # a colon would read as a parameter
+        return None
+    key = Event.date + 0
+    rows = session.execute(
+        sa.select(Event.id, sa.func.count().over().label("n")).where(Event.id.in_(ids))
+        .order_by((key.asc() if oldest_first else key.desc()).nulls_last(), Event.id)
+        .limit(limit).offset(offset)).all()
+    if not rows or rows[0].n > COUNTED_MAX:
+        return None
+    events = {e.id: e for e in session.scalars(sa.select(Event).where(Event.id.in_([r.id for r in rows])))}
+    return Page(_summaries(session, [events[r.id] for r in rows]), rows[0].n, limit, offset)
 
 
 def _capped_count(session: Session, ids: sa.Select[Any]) -> tuple[int, bool]:
@@ -1073,70 +1154,31 @@ def network(session: Session, *, country: str | None = None, topic: str | None =
                                                   until=until, max_edges=max_edges))
 
 
-@dataclass
-class _EventPersons:
-    """Who took part in which canonical event, with what the network filters look at."""
-
-    persons: dict[int, list[int]]  # event id -> sorted person ids
-    date: dict[int, date | None]
-    topics: dict[int, set[str]]
-    country: dict[int, str | None]  # person id -> country
-    name: dict[int, str]
-    events_of: dict[int, list[int]] = field(default_factory=dict)  # person id -> its event ids
-
-
-def _event_persons_index(session: Session) -> _EventPersons:
-    """Every event's persons, read once per store fingerprint: each network is then counted in memory.
+def _copresence(session: Session) -> Copresence:
+    """Who took part in which event, as arrays (:mod:`readouts.copresence`), read once per store fingerprint.
 
     A filtered network was a self-join of all participants grouped by pair (about 250 ms on a
-    whole-corpus SQLite store) for each new combination of filters; this is one read of the
-    participants, and a network from it takes a few milliseconds.
+    whole-corpus SQLite store, seconds on a million events) for each new combination of filters;
+    from the arrays it is a few milliseconds.
     """
-    def compute() -> _EventPersons:
-        persons: dict[int, set[int]] = defaultdict(set)
-        sub = _event_persons()
-        for event_id, person_id in session.execute(sa.select(sub.c.event_id, sub.c.person_id)):
-            persons[event_id].add(person_id)
-        dates, topic_sets = {}, {}
-        for e in session.execute(sa.select(Event.id, Event.date, Event.topics)):
-            d = e.date
-            dates[e.id] = date.fromisoformat(d) if isinstance(d, str) else d
-            topic_sets[e.id] = {str(t).lower() for t in (e.topics or [])}
-        people = session.execute(sa.select(Person.id, Person.name, Person.country)).all()
-        events_of: dict[int, list[int]] = defaultdict(list)
-        for event_id, ps in persons.items():
-            for p in ps:
-                events_of[p].append(event_id)
-        return _EventPersons({e: sorted(ps) for e, ps in persons.items()}, dates, topic_sets,
-                             {p.id: p.country for p in people}, {p.id: p.name for p in people}, dict(events_of))
-    return _cached(session, "event_persons", compute)  # type: ignore[no-any-return]
+    return _cached(session, "copresence", lambda: build_copresence(session))  # type: ignore[no-any-return]
 
 
 def _network(session: Session, *, country: str | None, topic: str | None, since: str | None,
              until: str | None, max_edges: int) -> Network:
     since_d, until_d = _date(since, "since"), _date(until, "until")
-    idx = _event_persons_index(session)
-    wanted = topic.lower() if topic else None
-    code = country.upper() if country else None
-    pairs: dict[tuple[int, int], int] = defaultdict(int)
-    for event_id, persons in idx.persons.items():
-        d = idx.date.get(event_id)
-        if (wanted and wanted not in idx.topics.get(event_id, ())) or (since_d and (d is None or d < since_d)) \
-                or (until_d and (d is None or d > until_d)):
-            continue
-        for i, src in enumerate(persons):
-            for dst in persons[i + 1:]:
-                if code is None or idx.country.get(src) == code or idx.country.get(dst) == code:
-                    pairs[(src, dst)] += 1
-    ranked = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:max_edges]
-    edges = [NetworkEdge(src, dst, n) for (src, dst), n in ranked]
+    idx = _copresence(session)
+    ranked, total = idx.pairs(country=country.upper() if country else None, topic=topic.lower() if topic else None,
+                              since=since_d, until=until_d, max_edges=max_edges)
+    edges = [NetworkEdge(src, dst, n) for src, dst, n in ranked]
     degree: dict[int, int] = defaultdict(int)
     for e in edges:
         degree[e.source] += e.n_events
         degree[e.target] += e.n_events
-    nodes = [NetworkNode(pid, idx.name[pid], idx.country.get(pid), n) for pid, n in degree.items()]
+    nodes = [NetworkNode(pid, idx.names[_pos(idx, pid)], idx.countries[_pos(idx, pid)], n)
+             for pid, n in degree.items()]
     nodes.sort(key=lambda n: (-n.n_events, n.name, n.id))
-    return Network(nodes=nodes, edges=edges, total_edges=len(pairs))
+    return Network(nodes=nodes, edges=edges, total_edges=total)
 
 
 def countries(session: Session) -> list[str]:
@@ -1212,20 +1254,40 @@ def event_facets(session: Session, f: EventFilter | None = None) -> dict[str, li
     return _cached(session, ("event_facets", f), lambda: _event_facets(session, f))  # type: ignore[no-any-return]
 
 
+_EVENT_FACETS: dict[str, Any] = {"type": Event.type, "status": Event.status, "topic": sa.cast(Event.topics, sa.Text)}
+
+
 def _event_facets(session: Session, f: EventFilter) -> dict[str, list[FacetValue]]:
-    def grouped(column: Any, ids: sa.Select[Any], id_col: Any) -> list[FacetValue]:
-        rows = session.execute(sa.select(column, sa.func.count(sa.distinct(id_col))).where(id_col.in_(ids))
-                               .group_by(column)).all()
-        return _ranked(Counter({v: n for v, n in rows if v}))
-    topics: Counter[str] = Counter()
-    for ts in session.scalars(sa.select(Event.topics).where(Event.id.in_(event_ids(session, replace(f, topic=None))))):
-        topics.update({str(t).lower() for t in ts or []})
-    return {
-        "type": grouped(Event.type, event_ids(session, replace(f, type=None)), Event.id),
-        "status": grouped(Event.status, event_ids(session, replace(f, status=None)), Event.id),
-        "country": grouped(EventCountry.country, event_ids(session, replace(f, country=None)), EventCountry.event_id),
-        "topic": _ranked(topics),
-    }
+    # The type, status and topic facets read the events' own columns: those whose selection is the same
+    # (all three, unless ``f`` sets one of them) are counted together, grouped in SQL by their values
+    # (a few hundred combinations, however many events), then added up per value here.
+    same: dict[EventFilter, list[str]] = defaultdict(list)
+    for facet in _EVENT_FACETS:
+        same[replace(f, **{facet: None})].append(facet)
+    counts: dict[str, Counter[str]] = {}
+    for selection, facets in same.items():
+        columns = [_EVENT_FACETS[x] for x in facets]
+        rows = session.execute(sa.select(*columns, sa.func.count()).where(Event.id.in_(event_ids(session, selection)))
+                               .group_by(*columns)).all()
+        for i, facet in enumerate(facets):
+            counts[facet] = _tally(facet, [(r[i], r[-1]) for r in rows])
+    sides = session.execute(sa.select(EventCountry.country, sa.func.count(sa.distinct(EventCountry.event_id)))
+                            .where(EventCountry.event_id.in_(event_ids(session, replace(f, country=None))))
+                            .group_by(EventCountry.country)).tuples().all()
+    return {"type": _ranked(counts["type"]), "status": _ranked(counts["status"]),
+            "country": _ranked(Counter({v: n for v, n in sides if v})), "topic": _ranked(counts["topic"])}
+
+
+def _tally(facet: str, values: list[tuple[Any, int]]) -> Counter[str]:
+    """Events per value of a facet, from (value, events) groups; a topic group's value is its JSON list."""
+    out: Counter[str] = Counter()
+    for v, n in values:
+        if facet == "topic":
+            for t in {str(t).lower() for t in (json.loads(v) if v else None) or []}:
+                out[t] += n
+        elif v:
+            out[v] += n
+    return out
 
 
 def _ranked(counts: Counter[str]) -> list[FacetValue]:
@@ -1262,3 +1324,11 @@ def _country_matrix(session: Session, since: str | None, until: str | None, topi
         .where(x.event_id.in_(ids)).group_by(x.country, y.country)).all()
     cells = [MatrixCell(a, b, n) for a, b, n in sorted(rows, key=lambda r: (-r[2], r[0], r[1]))]
     return CountryMatrix(sorted({c.a for c in cells} | {c.b for c in cells}), cells)
+
+
+def countries_with(session: Session, code: str) -> dict[str, int]:
+    """Each other country with the number of events it shares with ``code``: the country matrix's row
+    (remembered per store fingerprint), not a count over every event of ``code``."""
+    code = code.upper()
+    m = country_matrix(session)
+    return {c.b if c.a == code else c.a: c.n_events for c in m.cells if code in (c.a, c.b)}

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from readouts.errors import Conflict, NotFound
 from readouts.store import schema as t
 from readouts.store.sides import refresh_events_of
+from readouts.store.summaries import touch_persons
 from readouts.store.write import one_writer_at_a_time
 
 Ref = tuple[str, str]
@@ -61,6 +62,7 @@ def _move(session: Session, source: int, target: int, reason: str) -> None:
     if src is not None:
         src.merged_into_id = target
     refresh_events_of(session, persons=[target])
+    touch_persons(session, [source, target])
     for mid, doc_id in mids:
         session.add(t.ResolutionLog(kind="person", entity_id=target, mention_id=mid, document_id=doc_id,
                                     reason=reason, score=1.0))
@@ -112,6 +114,7 @@ def _reassign(session: Session, m: t.PersonMention, person_id: int, document_id:
         t.EventParticipant.event_report_id.in_(select(t.EventReport.id).where(
             t.EventReport.document_id == document_id))).values(person_id=person_id))
     refresh_events_of(session, persons=[person_id])
+    touch_persons(session, [old, person_id])
     session.add(t.ResolutionLog(kind="person", entity_id=person_id, mention_id=m.id, document_id=document_id,
                                 reason=reason, score=1.0))
 

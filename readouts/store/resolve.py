@@ -32,7 +32,8 @@ from readouts.resolve.cluster import MentionFacts, cluster
 from readouts.resolve.names import name_tokens
 from readouts.resolve.persons import fullest
 from readouts.store import schema as t
-from readouts.store.sides import events_of, refresh_event_countries
+from readouts.store.sides import events_of, forget_events, refresh_event_countries
+from readouts.store.summaries import touch_persons
 from readouts.store.write import one_writer_at_a_time
 
 _CHUNK = 500  # ids per IN (...) list: under SQLite's bound-parameter limit
@@ -67,6 +68,7 @@ def resolve(session: Session, *, everything: bool = False, progress: Progress | 
         return report
     say(f"persons around {len(docs)} documents")
     moved, touched_persons = _resolve_persons(session, docs, everything, report)
+    touch_persons(session, touched_persons)
     report.timings["persons"] = time.perf_counter() - started
     say("events")
     _resolve_events(session, docs, touched_persons, everything, report)
@@ -460,7 +462,7 @@ def _write_events(session: Session, groups: list[ev.ReportGroup], report: Resolv
         alive = set(session.scalars(sa.select(er.event_id).where(er.event_id.in_(chunk))))
         gone = [e for e in chunk if e not in alive]
         if gone:
-            conn.execute(sa.delete(t.EventCountry).where(t.EventCountry.event_id.in_(gone)))
+            forget_events(conn, gone)
             conn.execute(sa.delete(t.Event).where(t.Event.id.in_(gone)))
     refresh_event_countries(session, changed & taken)
 

@@ -40,10 +40,23 @@ character spans (``[[start, end], …]`` into ``documents.text``):
                           or split, a canonical person's country updated. Country filters
                           (``events?country=``, ``between``, timelines, exports) and the countries an
                           event summary shows both read it.
+    event_persons         the canonical persons taking part in each event (event_id, person_id), and
+    event_organizations   the organizations (event_id, organization_id): from its reports' participants,
+                          rebuilt with ``event_countries`` by ``refresh_event_countries`` (migration 0009)
     resolution_log        why a mention was linked to (or started) a canonical entity:
                           kind person|organization|event, canonical id, mention id, reason, score
     person_overrides      manual ``merge``/``split`` corrections, recorded by stable mention refs
                           (document hash + mention name) so they are re-applied after reprocessing
+
+*Per person* summaries (migration 0009), rebuilt for the persons concerned by
+``readouts.store.summaries.refresh_person_summaries`` whenever a document is stored or deleted,
+resolution moves mentions, or persons are merged or split:
+
+    person_positions      position_timeline for one person, stored: title, organization_id,
+                          first_seen, last_seen, n_documents
+    organization_people   (organization_id, person_id, n_documents): who holds a position there
+    person_aliases        (person_id, name): every name the person's mentions give
+    person_delegations    (person_id, delegation_id): the delegations the person's mentions are in
 
 Views and search:
 
@@ -240,7 +253,7 @@ class Event(Base):
     topics: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    __table_args__ = (Index("ix_events_type_date", "type", "date"),)
+    __table_args__ = (Index("ix_events_type_date", "type", "date"), Index("ix_events_id_date", "id", "date"))
 
 
 class EventCountry(Base):
@@ -250,6 +263,25 @@ class EventCountry(Base):
     country: Mapped[str] = mapped_column(String(40), primary_key=True)  # ISO3 (String(40) like participant refs)
 
     __table_args__ = (Index("ix_event_countries_country_event", "country", "event_id"),)
+
+
+class EventPerson(Base):
+    __tablename__ = "event_persons"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+
+    __table_args__ = (Index("ix_event_persons_person_event", "person_id", "event_id"),)
+
+
+class EventOrganization(Base):
+    __tablename__ = "event_organizations"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+
+    __table_args__ = (Index("ix_event_organizations_organization_event", "organization_id", "event_id"),)
 
 
 class EventReport(Base):
@@ -310,6 +342,44 @@ class PersonOverride(Base):
     other_refs: Mapped[list[Any]] = mapped_column(default=list)
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PersonPosition(Base):
+    __tablename__ = "person_positions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    # no foreign key: an organization deleted would set the positions' column NULL, not drop the row
+    organization_id: Mapped[int | None] = mapped_column(Integer)
+    first_seen: Mapped[date | None] = mapped_column(Date)
+    last_seen: Mapped[date | None] = mapped_column(Date)
+    n_documents: Mapped[int] = mapped_column(Integer)
+
+
+class OrganizationPerson(Base):
+    __tablename__ = "organization_people"
+
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+    n_documents: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_organization_people_person", "person_id"),)
+
+
+class PersonAlias(Base):
+    __tablename__ = "person_aliases"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), primary_key=True)
+
+
+class PersonDelegation(Base):
+    __tablename__ = "person_delegations"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegations.id", ondelete="CASCADE"), primary_key=True)
 
 
 POSITION_TIMELINE_SQL = """

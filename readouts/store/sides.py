@@ -1,10 +1,14 @@
-"""The sides of each canonical event: ``event_countries``, kept in step with what it is made of.
+"""The sides of each canonical event: ``event_countries``, kept in step with what it is made of;
+with them the persons and organizations taking part (``event_persons``, ``event_organizations``).
 
 An event's countries are those of its reports' participants: a person's (the canonical
 person's, else as the document gives it), an organization's (likewise), a delegation's, and
 every country named as a participant. They are stored denormalised so that country filters
 are index lookups instead of a scan over every participant; whatever changes one of those
-inputs calls :func:`refresh_event_countries` for the events concerned.
+inputs calls :func:`refresh_event_countries` for the events concerned. The persons and
+organizations are the canonical ids on the reports' participants: whatever moves a participant to
+another person (resolution, merge, split) refreshes the events of that person too, so the same call
+keeps them.
 """
 from __future__ import annotations
 
@@ -44,15 +48,46 @@ def _sides(event_ids: list[int]) -> sa.Select[Any]:
     return sa.select(u.c.event_id, u.c.country).where(u.c.country.is_not(None)).distinct()
 
 
+_PER_EVENT = (t.EventCountry, t.EventPerson, t.EventOrganization)
+
+
+def _parties(event_ids: list[int] | None, column: Any) -> sa.Select[Any]:
+    """(event_id, canonical id) of every participant with one in ``column``, of these events' reports
+    (None: of every event)."""
+    er, ep = t.EventReport, t.EventParticipant
+    events = er.event_id.is_not(None) if event_ids is None else er.event_id.in_(event_ids)
+    return (sa.select(er.event_id, column).join(er, er.id == ep.event_report_id)
+            .where(events, column.is_not(None)).distinct())
+
+
 def refresh_event_countries(session: Session, event_ids: Iterable[int | None]) -> None:
-    """Rebuild the ``event_countries`` rows of these events from their reports as stored now."""
+    """Rebuild the ``event_countries``, ``event_persons`` and ``event_organizations`` rows of these
+    events from their reports as stored now."""
     ids = sorted({i for i in event_ids if i is not None})
     session.flush()  # ORM changes (a person's country) must be in the rows the statements read
     conn = session.connection()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
-        conn.execute(sa.delete(t.EventCountry).where(t.EventCountry.event_id.in_(chunk)))
+        forget_events(conn, chunk)
         conn.execute(sa.insert(t.EventCountry).from_select(["event_id", "country"], _sides(chunk)))
+        for table, column in ((t.EventPerson, t.EventParticipant.person_id),
+                              (t.EventOrganization, t.EventParticipant.organization_id)):
+            conn.execute(sa.insert(table).from_select(["event_id", column.key], _parties(chunk, column)))
+
+
+def rebuild_event_parties(session: Session) -> None:
+    """``event_persons`` and ``event_organizations`` from scratch (a store loaded in bulk)."""
+    conn = session.connection()
+    for table, column in ((t.EventPerson, t.EventParticipant.person_id),
+                          (t.EventOrganization, t.EventParticipant.organization_id)):
+        conn.execute(sa.delete(table))
+        conn.execute(sa.insert(table).from_select(["event_id", column.key], _parties(None, column)))
+
+
+def forget_events(conn: Any, event_ids: list[int]) -> None:
+    """Delete the per-event rows of these events (before the events themselves, or a rebuild)."""
+    for table in _PER_EVENT:
+        conn.execute(sa.delete(table).where(table.event_id.in_(event_ids)))
 
 
 def events_of(session: Session, *, persons: Iterable[int] = (), organizations: Iterable[int] = ()) -> set[int]:

@@ -20,7 +20,8 @@ from readouts.resolve.names import person_keys
 from readouts.resolve.organizations import compatible_country, is_generic, org_keys
 from readouts.resolve.persons import Candidate, choose_person, fullest, local_aliases
 from readouts.store import schema as t
-from readouts.store.sides import events_of, refresh_event_countries
+from readouts.store.sides import events_of, forget_events, refresh_event_countries
+from readouts.store.summaries import touch_persons
 
 
 def parse_date(value: str | None) -> date | None:
@@ -88,6 +89,8 @@ def store_record(session: Session, record: Record, *, doc_hash: str, document: t
     # Countries changed on canonical persons/organizations change the sides of their earlier events too.
     refresh_event_countries(session, events | events_of(session, persons=changed.persons,
                                                         organizations=changed.organizations))
+    touch_persons(session, session.scalars(select(t.PersonMention.person_id).where(
+        t.PersonMention.document_id == document.id).distinct()))
     return document
 
 
@@ -486,6 +489,7 @@ def delete_facts(session: Session, document_id: int) -> None:
             session.execute(delete(t.OrganizationKey).where(t.OrganizationKey.org_mention_id.in_(oids)))
         session.execute(delete(model).where(model.document_id == document_id))  # type: ignore[attr-defined]
     live_persons = {p for p in persons if p is not None}
+    touch_persons(session, live_persons)
     dead_events = _drop_orphans(session, live_persons, {o for o in orgs if o is not None},
                                 {e for e in events if e is not None})
     outvoted = settle_countries(session, live_persons)  # the survivors' majorities may have turned
@@ -512,6 +516,6 @@ def _drop_orphans(session: Session, persons: set[int], orgs: set[int], events: s
     alive = set(session.execute(select(t.EventReport.event_id).where(t.EventReport.event_id.in_(events))).scalars())
     dead = events - alive
     if dead:
-        session.execute(delete(t.EventCountry).where(t.EventCountry.event_id.in_(dead)))
+        forget_events(session.connection(), sorted(dead))
         session.execute(delete(t.Event).where(t.Event.id.in_(dead)))
     return dead

@@ -37,13 +37,8 @@ def events_download(request: Request, f: EventFilter, fmt: str, *, oldest_first:
 
 def _events(request: Request, f: EventFilter, oldest_first: bool) -> Iterator[q.EventSummary]:
     with request.app.state.store.session() as session:
-        offset = 0
-        while True:
-            page = q.events(session, f, limit=q.MAX_LIMIT, offset=offset, oldest_first=oldest_first)
-            yield from page.items
-            offset += len(page.items)
-            if not page.items or (offset >= page.total and not page.estimated):  # an estimate may be low
-                return
+        for chunk in q.event_chunks(session, f, oldest_first=oldest_first):
+            yield from chunk
 
 
 def _csv(rows: Iterator[q.EventSummary], base: str) -> Iterator[str]:

@@ -138,7 +138,7 @@ def timeline_page(request: Request, db: DB,
                   page=page, months=months, since=since or "", until=until or "",
                   countries=sorted({*q.countries(db), *(v.value for v in q.event_facets(db)["country"])}),
                   with_any=_counts(q.event_facets(db)["country"]),
-                  with_a=_counts(q.event_facets(db, EventFilter(between=(a.upper(), a.upper())))["country"]),
+                  with_a=q.countries_with(db, a),
                   download_query=_query(request))
 
 

@@ -86,3 +86,39 @@ def test_a_persons_events_from_the_index_are_the_filters_events(backend, request
                 for offset in (0, 3):
                     fast = query.events(s, f, limit=5, offset=offset, oldest_first=oldest)
                     assert fast == query._event_page(s, query.event_ids(s, f), 5, offset, oldest)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_counterparts_and_a_countrys_network_from_the_arrays_are_the_participants(backend, request):
+    """The who-took-part-in-what arrays (readouts.copresence) against the participant rows themselves."""
+    import sqlalchemy as sa
+
+    from readouts import query
+    from readouts.store import open_store
+    from readouts.store import schema as t
+
+    url = request.getfixturevalue("dev_store" if backend == "sqlite" else "pg_dev_store")
+    with open_store(url) as store, store.session() as s:
+        ep, er = t.EventParticipant, t.EventReport
+        persons: dict[int, set[int]] = {}
+        for event_id, person_id in s.execute(sa.select(er.event_id, ep.person_id).join(er, er.id == ep.event_report_id)
+                                             .where(ep.person_id.is_not(None), er.event_id.is_not(None))):
+            persons.setdefault(event_id, set()).add(person_id)
+        country = dict(s.execute(sa.select(t.Person.id, t.Person.country)).tuples().all())
+        name = dict(s.execute(sa.select(t.Person.id, t.Person.name)).tuples().all())
+        for pid in sorted({p for ps in persons.values() for p in ps})[:40]:
+            shared: Counter[int] = Counter()
+            for ps in persons.values():
+                if pid in ps:
+                    shared.update(ps - {pid})
+            want = sorted(shared.items(), key=lambda kv: (-kv[1], name[kv[0]], kv[0]))[:50]
+            assert [(c.person.id, c.n_events) for c in query.counterparts(s, pid)] == want
+        for code in {c for c in country.values() if c}:
+            pairs: Counter[tuple[int, int]] = Counter()
+            for ps in persons.values():
+                pairs.update(p for p in itertools.combinations(sorted(ps), 2)
+                             if code in (country[p[0]], country[p[1]]))
+            net = query.network(s, country=code, max_edges=5)
+            assert net.total_edges == len(pairs)
+            assert [(e.source, e.target, e.n_events) for e in net.edges] == [
+                (a, b, n) for (a, b), n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
