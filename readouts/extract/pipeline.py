@@ -48,7 +48,10 @@ def load_nlp(lang: str = "en") -> Language:
     tokenizer: Any = nlp.tokenizer
     for abbreviation in gazetteer.abbreviations(lang):  # "the Hon. Marise Payne": no sentence ends at "Hon"
         tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
-    gc.freeze()  # the pipeline lives as long as the process: the collection after each batch need not walk it
+    # the pipeline lives as long as the process: the collections after batches need not walk it (garbage
+    # first, or it would be frozen too and never freed)
+    gc.collect()
+    gc.freeze()
     return nlp
 
 

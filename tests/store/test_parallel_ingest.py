@@ -168,3 +168,26 @@ def test_a_local_dask_cluster_runs_its_workers_without_the_profiler():
     finally:
         cluster.close()
     assert _profiling()  # the setting was this cluster's, not the process's
+
+
+def _child_peaks() -> tuple[float, float]:
+    import resource
+
+    from readouts.store.parallel import peak_rss_mb
+    return peak_rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="VmHWM is Linux's")
+def test_a_workers_peak_memory_is_its_own_not_its_parents():
+    """A spawned worker's ru_maxrss counts the parent's memory at the fork that started it; the figure ingest
+    reports (and checks against 1 GB) is the worker's own."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ballast = bytearray(400 * 2**20)  # a parent of at least 400 MB resident
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        own, maxrss = pool.submit(_child_peaks).result(timeout=120)
+    del ballast
+    assert maxrss > 400  # what the worker used to report
+    assert own < 200
