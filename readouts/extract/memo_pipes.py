@@ -74,6 +74,8 @@ class MemoAttributeRuler:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
+        if len(self.memo) > MEMO_LIMIT:  # between Docs: a Doc's slots all point into one set of tables
+            self._start_again()
         keys = doc.to_array(self.keys).reshape(len(doc), -1)
         unique, first, inverse = numpy.unique(keys, axis=0, return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1)
@@ -110,8 +112,6 @@ class MemoAttributeRuler:
         the ruler applies them, and the values those rules leave."""
         found = self.memo.get(key)
         if found is None:
-            if len(self.memo) > MEMO_LIMIT:
-                self._start_again()
             matches = self.singles(doc[i:i + 1], allow_missing=True)
             rules = tuple(sorted(int(self.strings[m]) for m, _s, _e in matches))
             effect = dict(self._effect(rules))
