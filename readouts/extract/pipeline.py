@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import gc
-import os
 import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -19,9 +18,9 @@ from readouts import settings
 from readouts.errors import InputError, ReadoutsError
 from readouts.extract import budget, entities, events, gazetteer, languages, memo_pipes
 from readouts.ingest.readers import SourceDocument, check_text
+from readouts.memory import resident_mb
 from readouts.model import Document, Record, document_id
 
-PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 EXTRACTOR_VERSION = "0.4.1"  # raise on every change to what the extractor outputs: `readouts reprocess` redoes older records
 
 
@@ -151,16 +150,8 @@ def _free_cycles() -> None:
     but cost 5-8 % of the time (memory handed back and taken again, batch after batch), so it runs only
     once the process holds more than ``collect_above_mb``. The pipeline is frozen (load_nlp): a collection
     walks only what came after it."""
-    if _resident_mb() > settings.get_int("collect_above_mb"):
+    if resident_mb() > settings.get_int("collect_above_mb"):
         gc.collect()
-
-
-def _resident_mb() -> float:
-    try:
-        with open("/proc/self/statm", "rb") as fh:  # Linux: pages resident, the second field
-            return int(fh.read().split()[1]) * PAGE_BYTES / 2**20
-    except OSError:  # elsewhere: no cheap reading, so always collect
-        return float("inf")
 
 
 def _extract_group(group: list[SourceDocument]) -> Iterator[tuple[SourceDocument, Record | ReadoutsError]]:

@@ -17,7 +17,6 @@ never writes twice.
 from __future__ import annotations
 
 import os
-import resource
 import socket
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -30,6 +29,7 @@ from typing import Any, Protocol
 from readouts import settings
 from readouts.errors import ReadoutsError
 from readouts.ingest.readers import SourceDocument
+from readouts.memory import peak_mb
 from readouts.model import Record
 
 Result = tuple[SourceDocument, Record | ReadoutsError]
@@ -52,21 +52,7 @@ def extract_partition(index: int, docs: list[SourceDocument], batch_size: int | 
     from readouts.extract import extract_documents
 
     results = [result for _src, result in extract_documents(docs, batch_size=batch_size)]
-    return Partition(index, results, f"{socket.gethostname()}:{os.getpid()}", peak_rss_mb())
-
-
-def peak_rss_mb() -> float:
-    """This process's own peak resident memory. On Linux, VmHWM: ``ru_maxrss`` of a spawned worker counts
-    the parent's memory at the fork that started it (the kernel keeps the larger of the two across exec),
-    so a worker of a 1 GB parent would read 1 GB before doing anything."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024  # kB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return Partition(index, results, f"{socket.gethostname()}:{os.getpid()}", peak_mb())
 
 
 class Backend(Protocol):

@@ -173,8 +173,8 @@ def test_a_local_dask_cluster_runs_its_workers_without_the_profiler():
 def _child_peaks() -> tuple[float, float]:
     import resource
 
-    from readouts.store.parallel import peak_rss_mb
-    return peak_rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from readouts.memory import peak_mb
+    return peak_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="VmHWM is Linux's")
