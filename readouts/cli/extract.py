@@ -32,7 +32,7 @@ def extract(
     name and the reason; the others go on. Exit status 1 if any failed.
     """
     from readouts.extract import extract_documents
-    from readouts.extract.pipeline import has_pack, no_pack_reason
+    from readouts.extract.languages import has_pack, no_pack_reason
     from readouts.ingest import read_paths
 
     failed = done = 0

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import spacy
 import yaml
-from spacy.attrs import ORTH
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 from readouts.extract.languages import data_file
+
+if TYPE_CHECKING:  # spaCy is imported where matchers are built: resolution reads the word lists without it
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 NGO_KINDS = frozenset({"ngo", "think_tank", "international", "company"})
 
@@ -108,6 +108,10 @@ class Matchers:
 
     @classmethod
     def build(cls, gaz: Gazetteer, vocab: Vocab) -> Matchers:
+        import spacy
+        from spacy.attrs import ORTH
+        from spacy.matcher import PhraseMatcher
+
         blank = spacy.blank(gaz.lang, vocab=vocab)  # the language's tokenizer, sharing the vocab
         tokenizer: Any = blank.tokenizer
         for abbreviation in abbreviations(gaz.lang):  # as the pipeline keeps them whole ("Emb. Jorge Delgado")

@@ -63,6 +63,15 @@ def pack(code: str) -> Pack:
 
 
 @lru_cache(maxsize=1)
+def has_pack(lang: str) -> bool:
+    return lang in packs()
+
+
+def no_pack_reason(lang: str) -> str:
+    return (f"the document is in {lang!r}, which has no language pack (packs: {', '.join(sorted(packs()))}); "
+            "its text is kept and searchable, with no facts")
+
+
 def _identifier() -> Any:
     """py3langid's classifier, limited to the languages official releases are published in
     (``detect_among`` in languages.yaml): among all 200 it knows, a short English readout scores as

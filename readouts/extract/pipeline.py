@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from readouts import settings
 from readouts.errors import InputError, ReadoutsError
 from readouts.extract import blas, budget, entities, events, gazetteer, languages, memo_pipes
+from readouts.extract.languages import has_pack
 from readouts.ingest.readers import SourceDocument, check_text
 from readouts.memory import resident_mb
 from readouts.model import Document, Record, document_id
@@ -115,15 +116,6 @@ def extract(text: str, *, title: str | None = None, date: str | None = None,
 def language_of(src: SourceDocument) -> str:
     """The language the input states, or else the one detected."""
     return src.language or languages.detect(src.text, src.title)
-
-
-def has_pack(lang: str) -> bool:
-    return lang in languages.packs()
-
-
-def no_pack_reason(lang: str) -> str:
-    return (f"the document is in {lang!r}, which has no language pack (packs: {', '.join(sorted(languages.packs()))}); "
-            "its text is kept and searchable, with no facts")
 
 
 def text_only(src: SourceDocument, lang: str) -> Record:

@@ -173,7 +173,7 @@ def _store_one(store: Store, src: SourceDocument, result: Record | ReadoutsError
 
 
 def _note_text_only(records: list[tuple[SourceDocument, Record]], report: Report) -> None:
-    from readouts.extract.pipeline import has_pack, no_pack_reason
+    from readouts.extract.languages import has_pack, no_pack_reason
 
     report.text_only.extend(Failure(src.name, no_pack_reason(rec.document.language))
                             for src, rec in records if not has_pack(rec.document.language))

@@ -5,7 +5,8 @@ An event's countries are those of its reports' participants: a person's (the can
 person's, else as the document gives it), an organization's (likewise), a delegation's, and
 every country named as a participant. They are stored denormalised so that country filters
 are index lookups instead of a scan over every participant; whatever changes one of those
-inputs calls :func:`refresh_event_countries` for the events concerned. The persons and
+inputs calls :func:`refresh_event_countries` for the events concerned (a stored document marks them
+with :func:`touch_events`, and they are rebuilt as its transaction commits). The persons and
 organizations are the canonical ids on the reports' participants: whatever moves a participant to
 another person (resolution, merge, split) refreshes the events of that person too, so the same call
 keeps them.
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from readouts.store import schema as t
+from readouts.store.deferred import rebuild_before_commit
 
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's bound-parameter limit
 
@@ -73,6 +75,11 @@ def refresh_event_countries(session: Session, event_ids: Iterable[int | None]) -
         for table, column in ((t.EventPerson, t.EventParticipant.person_id),
                               (t.EventOrganization, t.EventParticipant.organization_id)):
             conn.execute(sa.insert(table).from_select(["event_id", column.key], _parties(chunk, column)))
+
+
+# these events' rows are rebuilt once, just before the transaction commits: a write batch whose
+# documents report into the same events (or name the same persons) rebuilds each event once
+touch_events = rebuild_before_commit("events", refresh_event_countries)
 
 
 def rebuild_event_parties(session: Session) -> None:

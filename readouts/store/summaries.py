@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from readouts.store import schema as t
+from readouts.store.deferred import rebuild_before_commit
 
 _CHUNK = 500
 
@@ -60,21 +60,6 @@ SUMMARIES: tuple[tuple[Any, list[str], Any, Any], ...] = (
 )
 
 
-_TOUCHED = "readouts.touched_persons"
-
-
-def touch_persons(session: Session, person_ids: Iterable[int | None]) -> None:
-    """These persons' summaries are to be rebuilt before the transaction commits."""
-    session.info.setdefault(_TOUCHED, set()).update(i for i in person_ids if i is not None)
-
-
-@event.listens_for(Session, "before_commit")
-def _rebuild_touched(session: Session) -> None:
-    touched = session.info.pop(_TOUCHED, None)
-    if touched:
-        refresh_person_summaries(session, touched)
-
-
 def refresh_person_summaries(session: Session, person_ids: Iterable[int | None]) -> None:
     """Rebuild every summary row of these persons from the mentions and positions as stored now."""
     ids = sorted({i for i in person_ids if i is not None})
@@ -87,6 +72,10 @@ def refresh_person_summaries(session: Session, person_ids: Iterable[int | None])
         for table, columns, select, person in SUMMARIES:
             conn.execute(sa.delete(table).where(table.person_id.in_(chunk)))
             conn.execute(sa.insert(table).from_select(columns, select().where(person.in_(chunk))))
+
+
+# these persons' summaries are rebuilt once, just before the transaction commits
+touch_persons = rebuild_before_commit("persons", refresh_person_summaries)
 
 
 def rebuild_person_summaries(session: Session) -> None:

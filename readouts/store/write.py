@@ -20,7 +20,7 @@ from readouts.resolve.names import person_keys
 from readouts.resolve.organizations import compatible_country, is_generic, org_keys
 from readouts.resolve.persons import Candidate, choose_person, fullest, local_aliases
 from readouts.store import schema as t
-from readouts.store.sides import events_of, forget_events, refresh_event_countries
+from readouts.store.sides import events_of, forget_events, refresh_event_countries, touch_events
 from readouts.store.summaries import touch_persons
 
 
@@ -87,8 +87,7 @@ def store_record(session: Session, record: Record, *, doc_hash: str, document: t
     delegations = _store_delegations(session, document, record, persons)
     events = _store_events(session, document, record, persons, orgs, delegations)
     # Countries changed on canonical persons/organizations change the sides of their earlier events too.
-    refresh_event_countries(session, events | events_of(session, persons=changed.persons,
-                                                        organizations=changed.organizations))
+    touch_events(session, events | events_of(session, persons=changed.persons, organizations=changed.organizations))
     touch_persons(session, session.scalars(select(t.PersonMention.person_id).where(
         t.PersonMention.document_id == document.id).distinct()))
     return document

@@ -191,3 +191,20 @@ def test_a_workers_peak_memory_is_its_own_not_its_parents():
     del ballast
     assert maxrss > 400  # what the worker used to report
     assert own < 200
+
+
+@pytest.mark.slow
+def test_the_parent_of_a_parallel_ingest_never_loads_spacy(tmp_path):
+    """The parent reads, writes and resolves; only workers extract. spaCy in the parent cost it about
+    2 s and 100 MB, taken from the cores the workers share with it."""
+    two = tmp_path / "two.jsonl"  # two of the samples: resolution runs over their persons too
+    two.write_text("".join((SAMPLES / "readouts-sample.jsonl").read_text(encoding="utf-8").splitlines(True)[:2]),
+                   encoding="utf-8")
+    probe = ("import sys\n"
+             "from readouts.store import open_store\n"
+             "from readouts.store.pipeline import ingest\n"
+             f"with open_store('sqlite:///{tmp_path / 'p.db'}') as store:\n"
+             f"    report = ingest(store, [{str(two)!r}], workers=1)\n"
+             "print(report.stored, 'spacy' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=True)
+    assert out.stdout.split() == ["2", "False"]
