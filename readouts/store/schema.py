@@ -43,6 +43,9 @@ character spans (``[[start, end], …]`` into ``documents.text``):
     event_persons         the canonical persons taking part in each event (event_id, person_id), and
     event_organizations   the organizations (event_id, organization_id): from its reports' participants,
                           rebuilt with ``event_countries`` by ``refresh_event_countries`` (migration 0009)
+    event_country_pairs   each pair of an event's sides (country_a < country_b, event_id), rebuilt with
+                          ``event_countries``: the events between two countries are one index range
+                          (migration 0010)
     resolution_log        why a mention was linked to (or started) a canonical entity:
                           kind person|organization|event, canonical id, mention id, reason, score
     person_overrides      manual ``merge``/``split`` corrections, recorded by stable mention refs
@@ -119,6 +122,8 @@ class Document(Base):
 
     runs: Mapped[list[ExtractionRun]] = relationship(back_populates="document", passive_deletes=True)
 
+    __table_args__ = (Index("ix_documents_id_date", "id", "date"),)
+
 
 class ExtractionRun(Base):
     __tablename__ = "extraction_runs"
@@ -142,6 +147,8 @@ class Person(Base):
     country: Mapped[str | None] = mapped_column(String(3))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_persons_merged_into", "merged_into_id"),)
 
 
 class PersonMention(Base):
@@ -263,6 +270,14 @@ class EventCountry(Base):
     country: Mapped[str] = mapped_column(String(40), primary_key=True)  # ISO3 (String(40) like participant refs)
 
     __table_args__ = (Index("ix_event_countries_country_event", "country", "event_id"),)
+
+
+class EventCountryPair(Base):
+    __tablename__ = "event_country_pairs"
+
+    country_a: Mapped[str] = mapped_column(String(40), primary_key=True)  # the alphabetically first side
+    country_b: Mapped[str] = mapped_column(String(40), primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
 class EventPerson(Base):

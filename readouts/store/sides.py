@@ -4,7 +4,8 @@ with them the persons and organizations taking part (``event_persons``, ``event_
 An event's countries are those of its reports' participants: a person's (the canonical
 person's, else as the document gives it), an organization's (likewise), a delegation's, and
 every country named as a participant. They are stored denormalised so that country filters
-are index lookups instead of a scan over every participant; whatever changes one of those
+are index lookups instead of a scan over every participant, and each pair of an event's sides is kept
+too (``event_country_pairs``: the events between two countries); whatever changes one of those
 inputs calls :func:`refresh_event_countries` for the events concerned (a stored document marks them
 with :func:`touch_events`, and they are rebuilt as its transaction commits). The persons and
 organizations are the canonical ids on the reports' participants: whatever moves a participant to
@@ -50,7 +51,19 @@ def _sides(event_ids: list[int]) -> sa.Select[Any]:
     return sa.select(u.c.event_id, u.c.country).where(u.c.country.is_not(None)).distinct()
 
 
-_PER_EVENT = (t.EventCountry, t.EventPerson, t.EventOrganization)
+_PER_EVENT = (t.EventCountry, t.EventCountryPair, t.EventPerson, t.EventOrganization)
+
+
+def _pairs(event_ids: list[int] | None) -> sa.Select[str, str, int]:
+    """(country_a, country_b, event_id): each pair of sides of these events (None: of every event), as
+    ``event_countries`` holds them now."""
+    x, y = sa.orm.aliased(t.EventCountry), sa.orm.aliased(t.EventCountry)
+    stmt = sa.select(x.country, y.country, x.event_id).join(
+        y, sa.and_(y.event_id == x.event_id, x.country < y.country))
+    return stmt if event_ids is None else stmt.where(x.event_id.in_(event_ids))
+
+
+_PAIR_COLUMNS = ["country_a", "country_b", "event_id"]
 
 
 def _parties(event_ids: list[int] | None, column: Any) -> sa.Select[Any]:
@@ -72,6 +85,7 @@ def refresh_event_countries(session: Session, event_ids: Iterable[int | None]) -
         chunk = ids[start:start + _CHUNK]
         forget_events(conn, chunk)
         conn.execute(sa.insert(t.EventCountry).from_select(["event_id", "country"], _sides(chunk)))
+        conn.execute(sa.insert(t.EventCountryPair).from_select(_PAIR_COLUMNS, _pairs(chunk)))
         for table, column in ((t.EventPerson, t.EventParticipant.person_id),
                               (t.EventOrganization, t.EventParticipant.organization_id)):
             conn.execute(sa.insert(table).from_select(["event_id", column.key], _parties(chunk, column)))
@@ -83,8 +97,11 @@ touch_events = rebuild_before_commit("events", refresh_event_countries)
 
 
 def rebuild_event_parties(session: Session) -> None:
-    """``event_persons`` and ``event_organizations`` from scratch (a store loaded in bulk)."""
+    """``event_persons``, ``event_organizations`` and ``event_country_pairs`` from scratch (a store
+    loaded in bulk, ``event_countries`` with it)."""
     conn = session.connection()
+    conn.execute(sa.delete(t.EventCountryPair))
+    conn.execute(sa.insert(t.EventCountryPair).from_select(_PAIR_COLUMNS, _pairs(None)))
     for table, column in ((t.EventPerson, t.EventParticipant.person_id),
                           (t.EventOrganization, t.EventParticipant.organization_id)):
         conn.execute(sa.delete(table))

@@ -17,9 +17,13 @@ MEET = "Secretary of State Antony J. Blinken met today with Mexican Foreign Secr
 
 
 def _sides(s) -> dict[int, set[str]]:
+    """Each event's sides; and every time they are read, event_country_pairs must hold their pairs."""
     out: dict[int, set[str]] = {}
     for event_id, country in s.execute(sa.select(t.EventCountry.event_id, t.EventCountry.country)):
         out.setdefault(event_id, set()).add(country)
+    p = t.EventCountryPair
+    pairs = {tuple(r) for r in s.execute(sa.select(p.country_a, p.country_b, p.event_id))}
+    assert pairs == {(a, b, e) for e, sides in out.items() for a in sides for b in sides if a < b}
     return out
 
 
@@ -42,6 +46,27 @@ def test_sides_are_written_and_filters_use_them(db_url, corpus):
                 assert page.total == 1 and page.items[0].countries == ["CAN", "MEX", "USA"]
             assert query.events(s, EventFilter(country="FRA")).total == 0
             assert query.timeline(s, "MEX", "USA").total == 1
+
+
+def test_between_reads_the_pairs_as_the_sides_say(db_url, corpus):
+    """Every way of naming sides gives the events whose sides include them: a pair in either order, the
+    same country twice, a pair with a third country, a pair with an event filter."""
+    with open_store(db_url) as store:
+        with store.session() as s:
+            store_record(s, _meeting(corpus, extra_country="CAN"), doc_hash="h1")
+            store_record(s, _meeting(corpus), doc_hash="h2")
+            store_record(s, _meeting(corpus, blinken_country="CAN"), doc_hash="h3")
+        with store.session() as s:
+            sides = _sides(s)
+            assert len(sides) == 3
+            for f in (EventFilter(between=("USA", "MEX")), EventFilter(between=("mex", "usa")),
+                      EventFilter(between=("CAN", "USA")), EventFilter(between=("USA", "USA")),
+                      EventFilter(between=("MEX", "USA"), country="CAN"), EventFilter(between=("CAN", "FRA")),
+                      EventFilter(between=("MEX", "CAN"), type="meeting"), EventFilter(between=("MEX", "CAN"), type="call")):
+                named = {c.upper() for c in (*(f.between or ()), f.country) if c}
+                want = {e for e, got in sides.items() if named <= got} if f.type != "call" else set()
+                assert set(s.scalars(query.event_ids(s, f))) == want, f
+                assert query.events(s, f).total == len(want), f
 
 
 def test_sides_follow_reprocessing_and_person_corrections(db_url, corpus):

@@ -14,7 +14,7 @@ def test_migrations_create_every_table_and_are_rerunnable(db_url):
         views = set(sa.inspect(store.engine).get_view_names())
         assert "position_timeline" in views
     with open_store(db_url) as store, store.session() as s:  # second open: already at head, nothing to do
-        assert s.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0009"
+        assert s.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0010"
 
 
 def test_full_text_search_index_exists(db_url):

@@ -4,7 +4,9 @@ ingest, resolve, merge, split, reprocess, deletion; and the pages read from them
 from __future__ import annotations
 
 import json
+from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from readouts import query
@@ -37,13 +39,20 @@ def _recomputed(s) -> dict[str, set[tuple]]:
     return out
 
 
+def _country_pairs(s) -> set[tuple]:
+    sides: dict[int, set[str]] = {}
+    for event_id, country in s.execute(sa.select(t.EventCountry.event_id, t.EventCountry.country)):
+        sides.setdefault(event_id, set()).add(country)
+    return {(a, b, e) for e, cs in sides.items() for a in cs for b in cs if a < b}
+
+
 def _check(store) -> dict[str, set[tuple]]:
     with store.session() as s:
-        want = _recomputed(s)
-        tables = [t.EventPerson, t.EventOrganization, *(x[0] for x in SUMMARIES)]
+        want = {**_recomputed(s), "event_country_pairs": _country_pairs(s)}
+        tables = [t.EventPerson, t.EventOrganization, t.EventCountryPair, *(x[0] for x in SUMMARIES)]
         got = {table.__tablename__: _stored(s, table) for table in tables}
-    for name in want:
-        assert got[name] == want[name], name
+    for name, rows in want.items():
+        assert got[name] == rows, name
     return got
 
 
@@ -108,3 +117,39 @@ def test_a_merged_persons_page_counts_from_the_positions(db_url, corpus, tmp_pat
             assert summary == query._positions_counted(s, [first])
             both = query._positions(s, [first, second])
             assert both == query._positions_counted(s, [first, second])
+
+
+@pytest.mark.parametrize("budget", [1, 10_000])
+def test_a_persons_documents_come_newest_first_on_every_page(db_url, corpus, tmp_path, monkeypatch, budget):
+    """However a page of a person's documents is found on PostgreSQL (a walk down the newest documents, a
+    sort of them all), it is that page of the person's documents by date, newest first (undated last), then
+    by id; a walk whose window is too short for the page says so (None) rather than give a wrong page."""
+    monkeypatch.setattr(query, "WALK_BUDGET", budget)
+    with open_store(db_url) as store:
+        ingest(store, [_write(tmp_path, corpus, DOCS)])
+        person = _busiest(store, 1)[0]
+        with store.session() as s:
+            mine = sorted(set(s.scalars(sa.select(t.PersonMention.document_id)
+                                        .where(t.PersonMention.person_id == person))))
+            assert len(mine) >= 4
+            # one undated document and two of one date (ordered by id)
+            s.execute(sa.update(t.Document).where(t.Document.id == mine[0]).values(date=None))
+            s.execute(sa.update(t.Document).where(t.Document.id.in_(mine[1:3])).values(date=date(2021, 3, 1)))
+            s.commit()
+            dates = dict(s.execute(sa.select(t.Document.id, t.Document.date)).all())
+            want = sorted(mine, key=lambda d: (dates[d] is None, -(dates[d] or date.min).toordinal(), -d))
+            for limit in (1, 2, 3):
+                got = [x.id for offset in range(0, len(want) + limit, limit)
+                       for x in query.person(s, person, limit=limit, offset=offset).documents.items]
+                assert got == want, (limit, budget)
+            assert query.person(s, person).documents.total == len(want)
+            if db_url.startswith("postgresql"):  # the walk alone: a page, or None when its window is too short
+                cond = t.PersonMention.person_id == person
+                outcomes = set()
+                for walk_budget in range(1, len(dates) + 1):
+                    for offset in range(len(want) + 1):
+                        page = query._walk_newest(s, t.PersonMention.document_id, cond, walk_budget, len(want),
+                                                  2, offset)
+                        outcomes.add(page is None)
+                        assert page is None or page == want[offset:offset + 2], (walk_budget, offset)
+                assert outcomes == {True, False}
