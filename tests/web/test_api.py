@@ -41,6 +41,27 @@ def test_a_search_matching_more_than_can_be_ranked_lists_newest_first(pg_client,
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_newest_first_search_pages_add_up_to_the_whole_list(pg_client, monkeypatch, limit):
+    """Counted and paged in one read of the matches, newest first (undated last, then by id): every page,
+    and one past the end, against the whole list; each hit with the snippet the ranked search gives it."""
+    from readouts import query
+
+    ranked = pg_client.get("/api/search", params={"q": "Blinken", "limit": 500}).json()["documents"]
+    snippets = {h["document"]["id"]: (h["snippet"], h["snippet_spans"]) for h in ranked["items"]}
+    monkeypatch.setattr(query, "RANKED_MAX", 1)
+    want = sorted(ranked["items"], key=lambda h: (h["document"]["date"] is not None, h["document"]["date"] or "",
+                                                  h["document"]["id"]), reverse=True)
+    got = []
+    for offset in range(0, ranked["total"] + limit, limit):
+        page = pg_client.get("/api/search", params={"q": "Blinken", "limit": limit, "offset": offset}).json()
+        assert (page["documents"]["total"], page["documents"]["estimated"]) == (ranked["total"], False)
+        got += page["documents"]["items"]
+    assert [h["document"]["id"] for h in got] == [h["document"]["id"] for h in want]
+    assert all((h["snippet"], h["snippet_spans"]) == snippets[h["document"]["id"]] for h in got)
+
+
+@pytest.mark.postgres
 def test_a_search_matching_more_than_can_be_counted_says_its_total_is_an_estimate(pg_client, monkeypatch):
     from readouts import query
 
