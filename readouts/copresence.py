@@ -13,6 +13,7 @@ own id here, as the network always showed it); events without a date never pass 
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -121,11 +122,16 @@ def _top(counts: Ints, n: int, *, ties_by_position: bool = False) -> Ints:
 
 
 def build(session: Session) -> Copresence:
-    """Read the participants, events and persons once and lay them out as arrays."""
-    events = _events(session)
-    people = session.execute(sa.select(Person.id, Person.name, Person.country).order_by(Person.id)).all()
+    """Read the participants, events and persons once and lay them out as arrays.
+
+    Rows are read through the connection, not the ORM session, and each distinct topic list is parsed
+    once: on a million events, parsing every event's topics as JSON and loading ORM rows took 20 of the
+    build's 26 seconds."""
+    conn = session.connection()
+    events = _events(conn)
+    people = conn.execute(sa.select(Person.id, Person.name, Person.country).order_by(Person.id)).all()
     person_ids = np.array([p.id for p in people], np.int64)
-    rows = session.execute(sa.select(EventPerson.event_id, EventPerson.person_id)).all()
+    rows = conn.execute(sa.select(EventPerson.event_id, EventPerson.person_id)).all()
     raw = np.fromiter(itertools.chain.from_iterable(rows), np.int64, count=2 * len(rows)).reshape(-1, 2)
     part_event = np.searchsorted(events[0], raw[:, 0]).astype(np.int64)
     part_person = np.searchsorted(person_ids, raw[:, 1]).astype(np.int64)
@@ -139,17 +145,19 @@ def build(session: Session) -> Copresence:
                       pair_event, pair_id, pair_src, pair_dst)
 
 
-def _events(session: Session) -> tuple[Ints, Ints, dict[str, Ints]]:
-    ids: list[int] = []
-    ordinals: list[int] = []
-    topics: dict[str, list[int]] = {}
-    for n, e in enumerate(session.execute(sa.select(Event.id, Event.date, Event.topics).order_by(Event.id))):
-        ids.append(e.id)
-        ordinals.append(_ordinal(e.date))
-        for t in {str(t).lower() for t in (e.topics or [])}:
-            topics.setdefault(t, []).append(n)
-    return (np.array(ids, np.int64), np.array(ordinals, np.int64),
-            {t: np.array(ps, np.int64) for t, ps in topics.items()})
+def _events(conn: Any) -> tuple[Ints, Ints, dict[str, Ints]]:
+    """Event ids in order, their dates as ordinals, and per lower-cased topic the positions of its events."""
+    rows = conn.execute(sa.select(Event.id, Event.date, sa.cast(Event.topics, sa.Text)).order_by(Event.id)).all()
+    ids = np.fromiter((r[0] for r in rows), np.int64, count=len(rows))
+    ordinals = np.fromiter((_ordinal(r[1]) for r in rows), np.int64, count=len(rows))
+    lists: dict[str | None, int] = {}  # each distinct topic list (as stored) -> its number
+    codes = np.fromiter((lists.setdefault(r[2], len(lists)) for r in rows), np.int64, count=len(rows))
+    carrying: dict[str, list[int]] = {}  # topic -> numbers of the lists holding it
+    for text, number in lists.items():
+        for t in {str(t).lower() for t in (json.loads(text) if text else None) or []}:
+            carrying.setdefault(t, []).append(number)
+    return ids, ordinals, {t: np.flatnonzero(np.isin(codes, numbers)).astype(np.int64)
+                           for t, numbers in carrying.items()}
 
 
 def _ordinal(d: Any) -> int:
