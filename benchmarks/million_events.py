@@ -10,7 +10,7 @@ so every span still points where it did) with:
   - about half the event places replaced by another city of the gazetteer.
 Organizations and countries stay as they are. Rows go in by COPY with the secondary indexes dropped
 and foreign-key triggers off, then the indexes are built again, the tables kept at write time
-(event_persons, event_organizations, the per-person summaries of migration 0009) made from the copied
+(event_persons, event_organizations, event_country_pairs, the per-person summaries) made from the copied
 rows, and the tables vacuumed and analysed.
 
     .venv/bin/python benchmarks/million_events.py --seed-db postgresql://…/seed --db postgresql://…/big \\

@@ -819,9 +819,10 @@ def event_ids(session: Session, f: EventFilter) -> sa.Select[Any]:
     """The ids of the canonical events ``f`` selects, as a SELECT to nest: the one filter path of
     ``events``, timelines, the network and the exports.
 
-    With a country or a pair of countries it starts from ``event_countries`` (one index range per side,
-    joined on the event), and reads ``events`` only for the filters that need its columns: counting
-    the events with a U.S. side is then an index-only scan, not a join of the whole events table."""
+    With a country it starts from ``event_countries``, with a pair of countries from
+    ``event_country_pairs`` (one index range each, see :func:`_by_sides`), and reads ``events`` only for
+    the filters that need its columns: counting the events with a U.S. side is then an index-only scan,
+    not a join of the whole events table."""
     start = _by_sides(f)
     if start is None:
         return sa.select(Event.id).where(*_event_conditions(session, f, Event.id))

@@ -17,6 +17,14 @@ def test_migrations_create_every_table_and_are_rerunnable(db_url):
         assert s.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0010"
 
 
+def test_postgresql_reads_event_facets_from_an_index(db_url):
+    """Migration 0010: the facet counts read type, status and topics from ix_events_facets, not the rows."""
+    with open_store(db_url) as store, store.session() as s:
+        if store.dialect == "postgresql":
+            idx = s.execute(sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_events_facets'")).scalar()
+            assert idx and idx.endswith("(id) INCLUDE (type, status, topics)")
+
+
 def test_full_text_search_index_exists(db_url):
     with open_store(db_url) as store, store.session() as s:
         if store.dialect == "sqlite":
