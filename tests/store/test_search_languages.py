@@ -24,3 +24,17 @@ def test_search_ignores_accents_and_finds_other_forms_in_either_language(db_url,
         assert found("calls Mexico") == {ENGLISH}  # "call", "Mexico's"
         assert found("Blinken") == {ENGLISH}
         assert found("audiencias Blinken") == set()  # every word must be there
+
+
+def test_a_snippet_shows_where_a_long_document_names_the_word(db_url, corpus, tmp_path):
+    """PostgreSQL makes snippets from a window around the first place a document names the query's
+    longest word (ts_headline over whole transcripts was most of a search's time): the window must
+    hold that place however deep in the document, accents and case aside."""
+    english, spanish = "usstate-d922e8dc3615", "uswh-f792f635d265"
+    assert corpus[english]["text"].index("Vietnam") > 10_000  # its only mention, near the end
+    assert corpus[spanish]["text"].index("acompañados") > 2_500  # its only mention
+    with _store(db_url, corpus, tmp_path, [english, spanish]) as store, store.session() as s:
+        [hit] = search_documents(s, "vietnam").items
+        assert "Vietnam" in [hit.snippet[a:b] for a, b in hit.snippet_spans]
+        [hit] = search_documents(s, "ACOMPANADOS").items
+        assert "acompañados" in hit.snippet

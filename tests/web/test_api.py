@@ -62,6 +62,28 @@ def test_newest_first_search_pages_add_up_to_the_whole_list(pg_client, monkeypat
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("budget", [20_000, 1])
+def test_pages_of_a_search_past_the_count_walk_the_newest_documents(pg_client, monkeypatch, budget):
+    """Past COUNTED_MAX matches a page is found by testing the newest documents in turn, within a budget
+    (query._walk_search); when they do not hold it (a budget of 1), the matches are sorted. Either way
+    every page is the newest-first list's."""
+    from readouts import query
+
+    ranked = pg_client.get("/api/search", params={"q": "Blinken", "limit": 500}).json()["documents"]
+    want = sorted((h["document"] for h in ranked["items"]),
+                  key=lambda d: (d["date"] is not None, d["date"] or "", d["id"]), reverse=True)
+    monkeypatch.setattr(query, "COUNTED_MAX", 1)
+    monkeypatch.setattr(query, "RANKED_MAX", 1)
+    monkeypatch.setattr(query, "WALK_BUDGET", budget)
+    got = []
+    for offset in range(0, len(want), 2):
+        page = pg_client.get("/api/search", params={"q": "Blinken", "limit": 2, "offset": offset}).json()
+        assert page["documents"]["estimated"] is True
+        got += [h["document"]["id"] for h in page["documents"]["items"]]
+    assert got == [d["id"] for d in want]
+
+
+@pytest.mark.postgres
 def test_a_search_matching_more_than_can_be_counted_says_its_total_is_an_estimate(pg_client, monkeypatch):
     from readouts import query
 
