@@ -932,6 +932,9 @@ def _person_events_page(session: Session, person_id: int, limit: int, offset: in
     return Page(_summaries(session, [rows[i] for i in page_ids if i in rows]), len(ids), limit, offset)
 
 
+FIRST_CHUNK = 100  # summaries in a download's first chunk (500 took 60-130 ms on a million events)
+
+
 def event_chunks(session: Session, f: EventFilter | None = None, *, oldest_first: bool = False,
                  size: int = MAX_LIMIT) -> Iterator[list[EventSummary]]:
     """Every event ``f`` selects, in :func:`events`' order, ``size`` summaries at a time (for downloads).
@@ -953,8 +956,12 @@ def event_chunks(session: Session, f: EventFilter | None = None, *, oldest_first
     if ids is None:
         yield from _paged(session, f, oldest_first, size)
         return
-    for start in range(0, len(ids), size):
-        chunk = ids[start:start + size]
+    if not ids:
+        return
+    # the first chunk is small, so that a download's first rows go out while the rest are read
+    starts = [0, *range(min(size, FIRST_CHUNK), len(ids), size)]
+    for start, end in zip(starts, [*starts[1:], len(ids)]):
+        chunk = ids[start:end]
         rows = {e.id: e for e in session.scalars(sa.select(Event).where(Event.id.in_(chunk)))}
         yield _summaries(session, [rows[i] for i in chunk if i in rows])
 

@@ -183,8 +183,12 @@ def test_filter_values_show_how_many_events_each_gives(api):
             assert total == int(n), (kind, value)
 
 
+@pytest.mark.parametrize("first_chunk", [100, 2])
 @pytest.mark.parametrize("params", [{}, {"between": "MEX,USA"}, {"type": "meeting", "since": "2021-01-01"}])
-def test_downloads_hold_exactly_what_the_list_shows(api, params):
+def test_downloads_hold_exactly_what_the_list_shows(api, params, first_chunk, monkeypatch):
+    from readouts import query
+
+    monkeypatch.setattr(query, "FIRST_CHUNK", first_chunk)  # 2: the seam between the first chunk and the next
     html = api.get("/events", params=params).text
     links = {a["href"] for t, a in tags(html) if t == "a" and "download" in a}
     assert {h.split("?")[0] for h in links} == {"/api/events.csv", "/api/events.json"}
