@@ -22,6 +22,7 @@ from spacy.matcher import Matcher
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc
 
+FIRST_ROWS = 1024  # the attribute ruler's tables' first room, doubled whenever it is full
 MEMO_LIMIT = 500_000  # distinct keys kept; past it the memo starts again (a very long run's vocabulary)
 LEMMATIZER_KEYS: list[int | str] = [ORTH, POS, MORPH, LEMMA]  # what a rule lemmatizer reads, and what it writes
 WRITABLE = {IDS[name] for name in ("TAG", "POS", "MORPH", "LEMMA", "DEP")}  # token-only attributes
@@ -55,11 +56,11 @@ class MemoAttributeRuler:
         self.keys: list[int | str] = sorted(IDS[name] for name in tested)  # what the single-token patterns read
         self.columns: list[int | str] = sorted({int(a) for attrs in ruler.attrs for a in attrs})  # what the rules set
         self.column_of = {int(a): j for j, a in enumerate(self.columns)}
-        # by row: rules, columns set, values, and whether a longer pattern could start there
-        self._rows: list[tuple[tuple[int, ...], list[bool], list[int], bool]] = []
-        self._is_set: numpy.ndarray = numpy.zeros((0, len(self.columns)), dtype=bool)  # the rows as arrays
-        self._new: numpy.ndarray = numpy.zeros((0, len(self.columns)), dtype=numpy.uint64)
-        self._starts: numpy.ndarray = numpy.zeros(0, dtype=bool)
+        self._rules: list[tuple[int, ...]] = []
+        self._is_set: numpy.ndarray
+        self._new: numpy.ndarray
+        self._starts: numpy.ndarray
+        self._start_again()
 
     @staticmethod
     def mirrors(ruler: Any) -> bool:
@@ -81,10 +82,6 @@ class MemoAttributeRuler:
         inverse = inverse.reshape(-1)
         slots = numpy.array([self._slot(doc, i, tuple(row)) for i, row in zip(first.tolist(), unique.tolist(),
                                                                               strict=True)])[inverse]
-        if len(self._rows) != len(self._is_set):  # keys first seen in this doc: the tables grow
-            self._is_set = numpy.array([r[1] for r in self._rows], dtype=bool).reshape(len(self._rows), -1)
-            self._new = numpy.array([r[2] for r in self._rows], dtype=numpy.uint64).reshape(len(self._rows), -1)
-            self._starts = numpy.array([r[3] for r in self._rows], dtype=bool)
         values = doc.to_array(self.columns).reshape(len(doc), -1)
         values = numpy.where(self._is_set[slots], self._new[slots], values)
         if self.has_spans:  # a token a longer pattern touches: its single rules and those, in rule order
@@ -94,7 +91,7 @@ class MemoAttributeRuler:
                 index = self.ruler.indices[rule]
                 extra.setdefault((start if index >= 0 else end) + index, []).append(rule)
             for i, more in extra.items():
-                for column, value in self._effect(tuple(sorted(self._rows[slots[i]][0] + tuple(more)))):
+                for column, value in self._effect(tuple(sorted(self._rules[slots[i]] + tuple(more)))):
                     values[i, column] = value
         doc.from_array(self.columns, values)  # type: ignore[arg-type]  # uint64, as to_array gave it
         return doc
@@ -114,19 +111,26 @@ class MemoAttributeRuler:
         if found is None:
             matches = self.singles(doc[i:i + 1], allow_missing=True)
             rules = tuple(sorted(int(self.strings[m]) for m, _s, _e in matches))
-            effect = dict(self._effect(rules))
-            found = self.memo[key] = len(self._rows)
-            self._rows.append((rules, [c in effect for c in range(len(self.columns))],
-                               [effect.get(c, 0) for c in range(len(self.columns))],
-                               bool(self.starts(doc[i:i + 1], allow_missing=True))))
+            found = self.memo[key] = len(self._rules)
+            self._rules.append(rules)
+            if found == len(self._starts):  # full: twice the room, so that growing costs a copy now and then
+                self._is_set, self._new = _doubled(self._is_set), _doubled(self._new)
+                self._starts = _doubled(self._starts)
+            for column, value in self._effect(rules):
+                self._is_set[found, column], self._new[found, column] = True, value
+            self._starts[found] = bool(self.starts(doc[i:i + 1], allow_missing=True))
         return found
 
     def _start_again(self) -> None:
+        """Empty tables. By row: the rules (tuples of ints, which the garbage collector stops walking), and
+        arrays of the columns they set, the values, and whether a longer pattern could start there. The
+        arrays were built again from per-row lists whenever a Doc brought new keys: a copy of every row
+        so far (~100 new per document), which made a long run slower by the document (-20 % by 1,500)."""
         self.memo.clear()
-        self._rows = []
-        self._is_set = numpy.zeros((0, len(self.columns)), dtype=bool)
-        self._new = numpy.zeros((0, len(self.columns)), dtype=numpy.uint64)
-        self._starts = numpy.zeros(0, dtype=bool)
+        self._rules = []
+        self._is_set = numpy.zeros((FIRST_ROWS, len(self.columns)), dtype=bool)
+        self._new = numpy.zeros((FIRST_ROWS, len(self.columns)), dtype=numpy.uint64)
+        self._starts = numpy.zeros(FIRST_ROWS, dtype=bool)
 
     def _effect(self, rules: tuple[int, ...]) -> list[tuple[int, int]]:
         """(column, value) pairs after applying the rules in order: a later rule's value wins."""
@@ -135,6 +139,10 @@ class MemoAttributeRuler:
             for attr, value in self.ruler.attrs[rule].items():
                 out[self.column_of[int(attr)]] = int(value)
         return list(out.items())
+
+
+def _doubled(rows: numpy.ndarray) -> numpy.ndarray:
+    return numpy.concatenate([rows, numpy.zeros_like(rows)])
 
 
 class MemoLemmatizer:
