@@ -58,6 +58,17 @@ def _wait_for_first_write(db: Path, alive, timeout: float = 180) -> None:  # typ
         time.sleep(0.05)
 
 
+def _busy_worker(client, alive, timeout: float = 60) -> str:  # type: ignore[no-untyped-def]
+    """A worker extracting a partition now. Between two partitions none may be (under load the first
+    write can land in such a gap), so this waits for one rather than reading the moment once."""
+    deadline = time.monotonic() + timeout
+    while not (busy := [w for w, tasks in client.processing().items() if tasks]):
+        assert alive(), "the ingest ended before a worker could be killed"
+        assert time.monotonic() < deadline, "no worker took a partition in time"
+        time.sleep(0.02)
+    return busy[0]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_the_same_store_whatever_the_number_of_workers(serial_shape, tmp_path, workers):
@@ -110,7 +121,7 @@ def test_a_dask_worker_killed_mid_run_loses_nothing(serial_shape, tmp_path, monk
         thread = threading.Thread(target=run)
         thread.start()
         _wait_for_first_write(db, thread.is_alive)
-        busy = next(w for w, tasks in client.processing().items() if tasks)  # a worker with a partition
+        busy = _busy_worker(client, thread.is_alive)
         os.kill(client.run(os.getpid, workers=[busy])[busy], signal.SIGKILL)
         thread.join(300)
         assert not thread.is_alive()
