@@ -6,6 +6,7 @@ process, worker start-up (spaCy loading) included — and reports:
   - documents per second (stored / wall-clock seconds of the whole ingest);
   - the speed-up of 2 workers over 1 of the same kind;
   - each worker's peak resident memory;
+  - the seconds of the resolution at the end, which runs in this process alone;
   - whether every store holds the same documents, persons, organizations and events
     (readouts.store.stats.shape) as the first one.
 
@@ -38,7 +39,9 @@ def run(kind: str, workers: int, src: Path, folder: Path) -> dict[str, Any]:
             digest = shape(s)
     return {"kind": kind, "workers": workers, "stored": report.stored, "failed": len(report.failed),
             "seconds": report.seconds, "docs_per_s": report.stored / report.seconds,
-            "peak_rss_mb": sorted(report.workers.values()), "shape": digest}
+            "peak_rss_mb": sorted(report.workers.values()), "shape": digest,
+            # resolution runs once, after every document is stored, in this process: the part no worker shares
+            "resolve_s": (report.resolution or {}).get("seconds", 0.0)}
 
 
 def main() -> int:
@@ -70,11 +73,12 @@ def main() -> int:
         print(json.dumps({"documents": len(lines), "runs": results}, indent=1))
         return 0
     print(f"{len(lines)} documents; docs/s over the whole ingest (start-up, writes and resolution included)")
-    print(f"{'run':<10}{'docs/s':>8}{'speed-up':>10}{'seconds':>9}  {'peak RSS per worker (MB)':<26}same store")
+    print(f"{'run':<10}{'docs/s':>8}{'speed-up':>10}{'seconds':>9}{'resolve s':>11}  {'peak RSS per worker (MB)':<26}"
+          "same store")
     for r in results:
         rss = ", ".join(f"{mb:.0f}" for mb in r["peak_rss_mb"])
         print(f"{r['kind'] + ' x' + str(r['workers']):<10}{r['docs_per_s']:>8.2f}{r['speedup']:>9.2f}x"
-              f"{r['seconds']:>9.0f}  {rss:<26}{'yes' if r['same_store'] else 'NO'}")
+              f"{r['seconds']:>9.0f}{r['resolve_s']:>11.0f}  {rss:<26}{'yes' if r['same_store'] else 'NO'}")
     return 0
 
 
