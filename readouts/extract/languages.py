@@ -62,7 +62,6 @@ def pack(code: str) -> Pack:
     return found
 
 
-@lru_cache(maxsize=1)
 def has_pack(lang: str) -> bool:
     return lang in packs()
 
@@ -72,6 +71,7 @@ def no_pack_reason(lang: str) -> str:
             "its text is kept and searchable, with no facts")
 
 
+@lru_cache(maxsize=1)  # loading the model (lzma-compressed) takes 0.3 s: once per process, not per document
 def _identifier() -> Any:
     """py3langid's classifier, limited to the languages official releases are published in
     (``detect_among`` in languages.yaml): among all 200 it knows, a short English readout scores as
