@@ -434,6 +434,11 @@ def _search_postgres(session: Session, words: list[str], limit: int, offset: int
 _HEADLINE = "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12'"
 
 
+def _n_documents(session: Session) -> int:
+    """The planner's count of documents (from the table's statistics: no scan), to size a walk."""
+    return _planned_rows(session, "SELECT 1 FROM documents", {})
+
+
 def _counted_newest(session: Session, where: str, params: dict[str, Any], limit: int,
                     offset: int) -> tuple[int, list[int] | None]:
     """How many documents match (up to COUNTED_MAX + 1), and the page of them newest first — one read of
@@ -461,7 +466,7 @@ def _walk_search(session: Session, where: str, params: dict[str, Any], limit: in
     this common are at least COUNTED_MAX / documents of the store, so an even spread holds the page within
     (offset + limit) * documents / COUNTED_MAX of the newest; four times that is walked, at most
     WALK_BUDGET."""
-    n_documents = _planned_rows(session, "SELECT 1 FROM documents", {})
+    n_documents = _n_documents(session)
     budget = min(WALK_BUDGET, 4 * -(-(offset + limit) * n_documents // COUNTED_MAX))
     ids = list(session.scalars(sa.text(
         f"SELECT id FROM (SELECT id, date, tsv FROM documents ORDER BY date DESC NULLS LAST, id DESC "
@@ -752,7 +757,7 @@ def _newest_ids(session: Session, doc_col: Any, cond: sa.ColumnElement[bool], to
     what testing one document of the walk costs. So the walk is tried, over no more documents than the
     selection holds (nor :data:`WALK_BUDGET`), when an even spread would end it within half of them; the
     selection is sorted whole when it did not fill the page."""
-    n_documents = _planned_rows(session, "SELECT 1 FROM documents", {})
+    n_documents = _n_documents(session)
     budget = min(total, WALK_BUDGET)
     if total and 2 * (offset + limit) * n_documents <= budget * total:
         found = _walk_newest(session, doc_col, cond, budget, total, limit, offset)
